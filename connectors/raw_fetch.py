@@ -1,0 +1,40 @@
+"""The result of fetching one source file, live or from the snapshot, before parsing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from connectors.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class RawFetch:
+    source: str
+    mode: str  # "live" or "snapshot"
+    url: str
+    parameters: dict
+    content: bytes
+    http_status: int | None
+    retrieved_at: str
+    licence: str
+    citation: str
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def from_snapshot(snapshot: Snapshot, relative_path: str) -> RawFetch:
+    content, entry = snapshot.read(relative_path)
+    return RawFetch(
+        source=entry.source_id,
+        mode="snapshot",
+        url=entry.url,
+        parameters={"snapshot_file": relative_path},
+        content=content,
+        http_status=None,
+        retrieved_at=entry.retrieved_date,
+        licence=entry.licence,
+        citation=entry.citation,
+    )

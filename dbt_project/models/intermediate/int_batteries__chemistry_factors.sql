@@ -1,0 +1,27 @@
+-- Per-kWh battery material and assembly factors and pack specific energy, one row per chemistry.
+with materials as (
+    select
+        upper(replace(factor_id, 'ef_battery_materials_', '')) as battery_chemistry,
+        factor_id as materials_factor_id,
+        value as materials_kg_co2e_per_kwh
+    from {{ ref('stg_parameters__emission_factors') }}
+    where factor_group = 'battery_materials'
+),
+
+pack as (
+    select
+        upper(replace(parameter_id, 'pack_wh_per_kg_', '')) as battery_chemistry,
+        parameter_id as pack_parameter_id,
+        value as pack_wh_per_kg
+    from {{ ref('stg_parameters__method_parameters') }}
+    where parameter_group = 'battery_properties'
+)
+
+select
+    materials.battery_chemistry,
+    materials.materials_kg_co2e_per_kwh,
+    pack.pack_wh_per_kg,
+    {{ factor_value('ef_battery_assembly') }} as assembly_kg_co2e_per_kwh,
+    materials.materials_factor_id || ';' || pack.pack_parameter_id || ';ef_battery_assembly' as factor_ids
+from materials
+inner join pack using (battery_chemistry)

@@ -1,0 +1,26 @@
+-- Curated catalogue of Chinese export models with their type-approval specifications.
+select
+    model_id,
+    make,
+    model,
+    variant,
+    cast(model_year as integer) as model_year,
+    powertrain,
+    fuel,
+    segment,
+    cast(curb_mass_kg as double) as curb_mass_kg,
+    cast(coalesce(battery_kwh, 0) as double) as battery_kwh,
+    nullif(battery_chemistry, '') as battery_chemistry,
+    cast(electric_range_km as double) as electric_range_km,
+    consumption_basis,
+    cast(coalesce(fuel_l_per_100km, 0) as double) as fuel_l_per_100km,
+    cast(coalesce(electricity_kwh_per_100km, 0) as double) as electricity_kwh_per_100km,
+    cast(tailpipe_co2_g_per_km as double) as tailpipe_co2_g_per_km,
+    production_country,
+    nullif(battery_production_country, '') as battery_production_country,
+    source_type,
+    source_citation,
+    source_url,
+    nullif(estimated_fields, '') as estimated_fields,
+    nullif(estimation_basis, '') as estimation_basis
+from {{ ref('vehicle_catalogue') }}

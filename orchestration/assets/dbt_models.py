@@ -1,0 +1,78 @@
+"""The dbt project as Dagster assets: seeds (group raw), staging, intermediate and marts models.
+
+dbt sources map to the raw assets by key, so lineage runs from each raw source through every model
+to the published Parquet. dbt tests become asset checks. dbt runs under the warehouse pool and the
+warehouse file lock, with one thread.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
+from warehouse.dbt_profile import write_dbt_profile
+from warehouse.paths import DBT_PROJECT_DIR
+
+MODEL_LAYERS = ("staging", "intermediate", "marts")
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+
+def ensure_dbt_manifest(project: DbtProject = DBT_PROJECT) -> None:
+    """Parse the dbt project when its manifest is missing or older than any project file."""
+    manifest = project.manifest_path
+    newest_source = max(
+        path.stat().st_mtime
+        for pattern in ("models/**/*", "macros/**/*", "seeds/**/*", "tests/**/*", "dbt_project.yml")
+        for path in project.project_dir.glob(pattern)
+        if path.is_file()
+    )
+    if not manifest.exists() or manifest.stat().st_mtime < newest_source:
+        project.preparer.prepare(project)
+
+
+class GreenbridgeDbtTranslator(DagsterDbtTranslator):
+    """Keys ``[layer, name]``: seeds are ``raw/<seed>``; models ``staging|intermediate|marts/<model>``."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "seed":
+            return AssetKey(["raw", dbt_resource_props["name"]])
+        if resource_type == "model":
+            return AssetKey([self._layer(dbt_resource_props), dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "seed":
+            return "raw"
+        if resource_type == "model":
+            return self._layer(dbt_resource_props)
+        return super().get_group_name(dbt_resource_props)
+
+    @staticmethod
+    def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
+        fqn = dbt_resource_props.get("fqn", [])
+        layer = fqn[1] if len(fqn) > 2 else "marts"
+        return layer if layer in MODEL_LAYERS else "marts"
+
+
+DBT_TRANSLATOR = GreenbridgeDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+ensure_dbt_manifest()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=DBT_TRANSLATOR,
+    name="dbt_greenbridge",
+    pool=WAREHOUSE_POOL,
+    op_tags=WAREHOUSE_TAGS,
+)
+def dbt_greenbridge(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    write_dbt_profile(warehouse.paths)
+    with warehouse.store.lock():
+        yield from dbt.cli(["build"], context=context).stream()

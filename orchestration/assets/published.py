@@ -1,0 +1,43 @@
+"""Published assets: the marts as Parquet under ``<data-dir>/published/<table>/``, for BI tools.
+
+One step publishes every table together, after all blocking checks on the marts have passed, and
+swaps them in atomically (warehouse/publish.py).
+"""
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, TableColumn, TableSchema, multi_asset
+
+from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
+from warehouse.contracts.tables import PUBLISHED_TABLES, contract_for
+from warehouse.publish import publish_tables
+
+
+def _spec(table: str) -> AssetSpec:
+    contract = contract_for(table)
+    return AssetSpec(
+        key=AssetKey(["published", table]),
+        deps=[AssetKey(["marts", table])],
+        group_name="published",
+        kinds={"parquet"},
+        description=f"Parquet publication of marts.{table}: {contract.description}",
+        metadata={
+            "dagster/column_schema": TableSchema(
+                columns=[TableColumn(c.name, c.dtype, description=c.documentation) for c in contract.columns]
+            )
+        },
+    )
+
+
+@multi_asset(specs=[_spec(table) for table in PUBLISHED_TABLES], pool=WAREHOUSE_POOL, op_tags=WAREHOUSE_TAGS)
+def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResource):
+    tables = {table: (contract_for(table), warehouse.store.read_arrow(f"marts.{table}")) for table in PUBLISHED_TABLES}
+    for entry in publish_tables(warehouse.paths, context.run_id, tables):
+        context.log.info(f"published {entry.table}: {entry.rows} rows -> {entry.path}")
+        yield MaterializeResult(
+            asset_key=AssetKey(["published", entry.table]),
+            metadata={
+                "dagster/row_count": entry.rows,
+                "path": MetadataValue.path(entry.path),
+                "sha256": entry.sha256,
+                "bytes": entry.bytes,
+            },
+        )

@@ -1,0 +1,50 @@
+"""Build the Dagster Definitions for given settings. The UI loads ``orchestration.definitions``
+(settings from the environment); the CLI and tests call ``build_defs`` with their own settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from dagster import Definitions, LoggerDefinition, multiprocess_executor
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt_models import DBT_PROJECT, dbt_greenbridge
+from orchestration.assets.published import published_parquet
+from orchestration.assets.raw_owid_energy import raw_owid_energy__grid_carbon_intensity
+from orchestration.checks.contract_checks import CONTRACT_CHECKS
+from orchestration.checks.footprint_expectations import gx_footprint_suite
+from orchestration.jobs import refresh_all_job
+from orchestration.resources import WAREHOUSE_TAGS, SourcesResource, WarehouseResource
+from orchestration.schedules import monthly_refresh_schedule
+from orchestration.sensors import publication_failure_log
+from orchestration.settings import Settings
+from warehouse.dbt_profile import write_dbt_profile
+from warehouse.paths import DataPaths
+
+ASSETS = [raw_owid_energy__grid_carbon_intensity, dbt_greenbridge, published_parquet]
+ASSET_CHECKS = [*CONTRACT_CHECKS, gx_footprint_suite]
+
+# Within a run, at most one step holding the DuckDB file at a time, whatever the instance config.
+WAREHOUSE_EXECUTOR = multiprocess_executor.configured(
+    {"tag_concurrency_limits": [{"key": key, "value": value, "limit": 1} for key, value in WAREHOUSE_TAGS.items()]}
+)
+
+
+def build_defs(settings: Settings | None = None, loggers: Mapping[str, LoggerDefinition] | None = None) -> Definitions:
+    settings = settings or Settings.from_env()
+    paths = DataPaths.at(settings.data_dir).ensure()
+    write_dbt_profile(paths)
+    return Definitions(
+        assets=ASSETS,
+        asset_checks=ASSET_CHECKS,
+        jobs=[refresh_all_job],
+        schedules=[monthly_refresh_schedule],
+        sensors=[publication_failure_log],
+        resources={
+            "sources": SourcesResource(live=settings.live, snapshot_dir=str(settings.snapshot_dir)),
+            "warehouse": WarehouseResource(data_dir=str(paths.root)),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir)),
+        },
+        executor=WAREHOUSE_EXECUTOR,
+        loggers=dict(loggers) if loggers else None,
+    )

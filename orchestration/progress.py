@@ -1,0 +1,113 @@
+"""Progress lines and the end-of-run summary for ``greenbridge refresh``.
+
+A Dagster logger turns step and asset events into one line each; ``summarise`` reads the run's
+events into the final summary (tables published, rows, checks passed/failed, duration).
+"""
+
+import logging
+import sys
+from dataclasses import dataclass, field
+
+from dagster import DagsterEventType, logger
+
+STEP_EVENTS = {
+    DagsterEventType.STEP_START: "started",
+    DagsterEventType.STEP_SUCCESS: "done",
+    DagsterEventType.STEP_FAILURE: "FAILED",
+    DagsterEventType.STEP_SKIPPED: "skipped",
+}
+
+
+MAX_ERROR_LINES = 8
+
+
+class ProgressHandler(logging.Handler):
+    def __init__(self, stream=None):
+        super().__init__(level=logging.DEBUG)
+        self.stream = stream or sys.stdout
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None:
+            if record.levelno >= logging.ERROR:
+                self._write(f"  ! {meta.get('orig_message', record.getMessage())}")
+            return
+        event_type = event.event_type
+        if event_type in STEP_EVENTS:
+            line = f"[{STEP_EVENTS[event_type]:>7}] {event.step_key}"
+            if event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
+                error = event.step_failure_data.error
+                if error:
+                    message_lines = error.message.strip().splitlines()[:MAX_ERROR_LINES]
+                    line += ": " + "\n          ".join(message_lines)
+            self._write(line)
+        elif event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            materialization = event.step_materialization_data.materialization
+            rows = materialization.metadata.get("dagster/row_count")
+            rows_text = f" ({rows.value} rows)" if rows is not None else ""
+            self._write(f"          materialized {materialization.asset_key.to_user_string()}{rows_text}")
+        elif event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            verdict = "passed" if evaluation.passed else "FAILED"
+            self._write(f"          check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} {verdict}")
+
+    def _write(self, line: str) -> None:
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+@logger(description="One line per step, materialization and check, for the greenbridge CLI.")
+def progress_logger(init_context):
+    progress = logging.getLogger("greenbridge.progress")
+    progress.handlers = [ProgressHandler()]
+    progress.setLevel(logging.DEBUG)
+    progress.propagate = False
+    return progress
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    duration_s: float
+    published: dict[str, int] = field(default_factory=dict)
+    checks_passed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)
+    blocking_failed: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return not self.success or bool(self.blocking_failed) or bool(self.failed_steps)
+
+    def render(self) -> str:
+        lines = ["", "Summary", f"  run: {'succeeded' if self.success else 'FAILED'} in {self.duration_s:.1f} s"]
+        if self.published:
+            lines.append("  published tables:")
+            lines += [f"    {table}: {rows} rows" for table, rows in sorted(self.published.items())]
+        else:
+            lines.append("  published tables: none (the previous publication is unchanged)")
+        lines.append(f"  checks: {len(self.checks_passed)} passed, {len(self.checks_failed)} failed")
+        lines += [f"    FAILED {name}" + (" (blocking)" if name in self.blocking_failed else "") for name in self.checks_failed]
+        lines += [f"  failed step: {step}" for step in self.failed_steps]
+        return "\n".join(lines)
+
+
+def summarise(result, duration_s: float) -> RunSummary:
+    summary = RunSummary(success=result.success, duration_s=duration_s)
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            materialization = event.step_materialization_data.materialization
+            path = materialization.asset_key.path
+            if path[0] == "published":
+                rows = materialization.metadata.get("dagster/row_count")
+                summary.published[path[-1]] = rows.value if rows is not None else 0
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+            if not evaluation.passed and evaluation.blocking:
+                summary.blocking_failed.append(name)
+        elif event.event_type == DagsterEventType.STEP_FAILURE:
+            summary.failed_steps.append(event.step_key)
+    return summary

@@ -1,0 +1,59 @@
+"""Generate the dbt properties files (docs, data types, tests) from the table contracts.
+
+Run ``python -m warehouse.contracts.dbt_properties`` after changing a contract; a test fails
+while the committed YAML differs from what the contracts generate.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from warehouse.contracts.tables import CONTRACTS
+from warehouse.paths import DBT_PROJECT_DIR
+
+HEADER = "# GENERATED from warehouse/contracts/tables.py by `python -m warehouse.contracts.dbt_properties`. Do not edit.\n"
+
+GENERATED_FILES = {
+    DBT_PROJECT_DIR / "seeds" / "_seeds__contracts.yml": ("seeds", "parameters"),
+    DBT_PROJECT_DIR / "models" / "marts" / "_marts__contracts.yml": ("models", "marts"),
+}
+
+
+def render(kind: str, layer: str) -> str:
+    entries = []
+    for contract in CONTRACTS.values():
+        if contract.layer != layer:
+            continue
+        properties = contract.to_dbt_properties()
+        if kind == "seeds":
+            properties["config"] = {"column_types": contract.dbt_column_types()}
+        entries.append(properties)
+    body = yaml.safe_dump({"version": 2, kind: entries}, sort_keys=False, allow_unicode=True, width=110)
+    return HEADER + body
+
+
+def expected_files() -> dict[Path, str]:
+    return {path: render(kind, layer) for path, (kind, layer) in GENERATED_FILES.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    check_only = "--check" in argv
+    stale = []
+    for path, text in expected_files().items():
+        if path.exists() and path.read_text() == text:
+            continue
+        stale.append(path)
+        if not check_only:
+            path.write_text(text)
+    if check_only and stale:
+        print("stale generated dbt properties: " + ", ".join(str(p) for p in stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

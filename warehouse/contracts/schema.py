@@ -1,0 +1,137 @@
+"""The contract model: a table is a list of typed, documented columns with rules, and a key.
+
+From one ``TableContract`` this module derives the pandera schema used to validate frames, the
+pyarrow schema used to publish Parquet, and the dbt properties (docs, data types, tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+# logical type -> (pandas dtype for pandera, pyarrow type, dbt/DuckDB data_type)
+_TYPES: dict[str, tuple[str, pa.DataType, str]] = {
+    "string": ("str", pa.string(), "varchar"),
+    "int64": ("Int64", pa.int64(), "bigint"),
+    "float64": ("float64", pa.float64(), "double"),
+    "bool": ("boolean", pa.bool_(), "boolean"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    description: str
+    unit: str | None = None
+    nullable: bool = False
+    allowed_values: tuple[Any, ...] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    pattern: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.dtype not in _TYPES:
+            raise ValueError(f"column {self.name}: unknown dtype {self.dtype!r}, expected one of {sorted(_TYPES)}")
+
+    @property
+    def documentation(self) -> str:
+        return f"{self.description} [{self.unit}]" if self.unit else self.description
+
+
+@dataclass(frozen=True)
+class TableContract:
+    name: str
+    layer: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def to_pandera(self):
+        """pandera DataFrameSchema enforcing types, nullability, allowed values, ranges and key."""
+        import pandera.pandas as pandera
+
+        pandera_columns = {}
+        for column in self.columns:
+            checks = []
+            if column.allowed_values is not None:
+                checks.append(pandera.Check.isin(list(column.allowed_values)))
+            if column.min_value is not None:
+                checks.append(pandera.Check.ge(column.min_value))
+            if column.max_value is not None:
+                checks.append(pandera.Check.le(column.max_value))
+            if column.pattern is not None:
+                checks.append(pandera.Check.str_matches(column.pattern))
+            pandera_columns[column.name] = pandera.Column(
+                _TYPES[column.dtype][0],
+                checks=checks,
+                nullable=column.nullable,
+                coerce=True,
+                description=column.documentation,
+                title=column.name,
+            )
+        return pandera.DataFrameSchema(
+            pandera_columns,
+            name=self.name,
+            strict="filter",
+            unique=list(self.primary_key) or None,
+            report_duplicates="all",
+            description=self.description,
+        )
+
+    def to_pyarrow(self) -> pa.Schema:
+        """pyarrow schema for publication, with descriptions and units as field metadata."""
+        fields = [
+            pa.field(
+                column.name,
+                _TYPES[column.dtype][1],
+                nullable=column.nullable,
+                metadata={"description": column.description, "unit": column.unit or ""},
+            )
+            for column in self.columns
+        ]
+        return pa.schema(fields, metadata={"table": self.name, "description": self.description})
+
+    def to_dbt_properties(self) -> dict[str, Any]:
+        """dbt model/seed properties: description, columns with data_type and tests."""
+        columns = []
+        for column in self.columns:
+            tests: list[Any] = []
+            if not column.nullable:
+                tests.append("not_null")
+            if column.allowed_values is not None:
+                tests.append({"accepted_values": {"arguments": {"values": list(column.allowed_values)}}})
+            if column.min_value is not None or column.max_value is not None:
+                bounds = {key: value for key, value in (("min_value", column.min_value), ("max_value", column.max_value)) if value is not None}
+                tests.append({"value_between": {"arguments": bounds}})
+            if self.primary_key == (column.name,):
+                tests.append("unique")
+            entry: dict[str, Any] = {
+                "name": column.name,
+                "description": column.documentation,
+                "data_type": _TYPES[column.dtype][2],
+            }
+            if tests:
+                entry["data_tests"] = tests
+            columns.append(entry)
+        properties: dict[str, Any] = {"name": self.name, "description": self.description, "columns": columns}
+        if len(self.primary_key) > 1:
+            properties["data_tests"] = [
+                {"unique_combination_of_columns": {"arguments": {"columns": list(self.primary_key)}}}
+            ]
+        return properties
+
+    def dbt_column_types(self) -> dict[str, str]:
+        return {column.name: _TYPES[column.dtype][2] for column in self.columns}

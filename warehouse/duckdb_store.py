@@ -1,0 +1,79 @@
+"""DuckDB access with a single-writer discipline.
+
+DuckDB lets one process hold a file for writing. Every connection Greenbridge opens goes through
+``Warehouse.connect``, which holds an inter-process file lock for its whole life, so Dagster steps
+in separate processes, dbt and asset checks queue instead of failing with
+"Could not set lock on file". The Dagster pool on every warehouse step is the first line; this
+lock is the guarantee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from filelock import FileLock
+
+LOCK_TIMEOUT_SECONDS = 600
+
+
+class Warehouse:
+    """The DuckDB warehouse file of one data dir."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_suffix(self.path.suffix + ".lock")
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the writer lock, e.g. around a dbt invocation that opens the file itself."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_SECONDS):
+            yield
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"warehouse file {self.path} does not exist yet: run a refresh first")
+        with self.lock():
+            connection = duckdb.connect(str(self.path), read_only=read_only)
+            try:
+                yield connection
+            finally:
+                connection.close()
+
+    def replace_table(self, schema: str, table: str, frame: pd.DataFrame) -> int:
+        """Replace ``schema.table`` with ``frame`` in one transaction; returns the row count."""
+        with self.connect() as connection:
+            connection.execute(f"create schema if not exists {schema}")
+            connection.register("incoming_frame", frame)
+            connection.execute("begin transaction")
+            connection.execute(f"create or replace table {schema}.{table} as select * from incoming_frame")
+            connection.execute("commit")
+            connection.unregister("incoming_frame")
+        return len(frame)
+
+    def append_rows(self, schema: str, table: str, frame: pd.DataFrame) -> None:
+        """Append ``frame`` to ``schema.table``, creating it from the frame's columns if missing."""
+        with self.connect() as connection:
+            connection.execute(f"create schema if not exists {schema}")
+            connection.register("incoming_frame", frame)
+            connection.execute(
+                f"create table if not exists {schema}.{table} as select * from incoming_frame limit 0"
+            )
+            connection.execute(f"insert into {schema}.{table} by name select * from incoming_frame")
+            connection.unregister("incoming_frame")
+
+    def read_table(self, relation: str) -> pd.DataFrame:
+        with self.connect(read_only=True) as connection:
+            return connection.sql(f"select * from {relation}").df()
+
+    def read_arrow(self, relation: str):
+        with self.connect(read_only=True) as connection:
+            return connection.sql(f"select * from {relation}").to_arrow_table()
