@@ -1,0 +1,35 @@
+# Greenbridge: `make run` installs everything (from uv.lock) and refreshes offline; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test bench dagster docs-contracts clean
+
+$(TOOLS)/bin/uv:
+	@echo "uv not found: installing uv $(UV_VERSION) into $(TOOLS)/ from the package registry"
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(if $(filter $(TOOLS)/bin/uv,$(UV)),$(TOOLS)/bin/uv)
+	$(UV) sync --frozen
+
+run: install
+	$(UV) run greenbridge refresh
+
+test: install
+	$(UV) run pytest
+
+bench: install
+	$(UV) run python -m tests.benchmarks.refresh_benchmark --write BENCHMARKS.md
+
+dagster: install
+	$(UV) run dagster dev -w workspace.yaml
+
+docs-contracts: install
+	$(UV) run python -m warehouse.contracts.dbt_properties
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
