@@ -33,12 +33,12 @@ COLUMNS = {
 NUMERIC_COLUMNS = ("year", "carbon_intensity_elec")
 
 
-def fetch_live(session: requests.Session) -> RawFetch:
-    response = get_bytes(session, SOURCE, LIVE_URL)
+def fetch_live(session: requests.Session, url: str = LIVE_URL) -> RawFetch:
+    response = get_bytes(session, SOURCE, url)
     return RawFetch(
         source=SOURCE,
         mode="live",
-        url=LIVE_URL,
+        url=url,
         parameters={},
         content=response.content,
         http_status=response.status_code,

@@ -1,0 +1,41 @@
+"""Shared fixtures: one full offline refresh per test session (it takes ~20 s), and helpers to copy
+the embedded snapshot for corrupted-input tests."""
+
+import json
+import shutil
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from orchestration.cli import main as greenbridge_main
+from warehouse.paths import DEFAULT_SNAPSHOT_DIR
+
+
+@pytest.fixture(scope="session")
+def refreshed_data_dir(tmp_path_factory) -> Path:
+    data_dir = tmp_path_factory.mktemp("refresh") / "data"
+    exit_code = greenbridge_main(["refresh", "--data-dir", str(data_dir)])
+    assert exit_code == 0, "the offline refresh of the embedded snapshot failed"
+    return data_dir
+
+
+def copy_snapshot(target: Path) -> Path:
+    shutil.copytree(DEFAULT_SNAPSHOT_DIR, target)
+    return target
+
+
+def rewrite_snapshot_file(snapshot_dir: Path, relative_path: str, transform) -> None:
+    """Apply ``transform(text) -> text`` to one snapshot file and record its new sha256."""
+    path = snapshot_dir / relative_path
+    path.write_text(transform(path.read_text()))
+    manifest_path = snapshot_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for entry in manifest["files"]:
+        if entry["path"] == relative_path:
+            entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest, indent=2))
+
+
+def tree_bytes(directory: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(directory)): path.read_bytes() for path in sorted(directory.rglob("*")) if path.is_file()}

@@ -1,0 +1,51 @@
+"""Table contracts: one definition generates pandera, pyarrow and dbt docs, and they agree."""
+
+import pandas as pd
+import pytest
+
+from warehouse.contracts import ContractViolation, validate_frame
+from warehouse.contracts.dbt_properties import expected_files
+from warehouse.contracts.tables import CONTRACTS, RAW_OWID_GRID_INTENSITY
+
+GOOD_ROW = {
+    "country": "Indonesia",
+    "iso_code": "IDN",
+    "year": 2023,
+    "carbon_intensity_elec_g_per_kwh": 682.43,
+    "source_sha256": "0" * 64,
+}
+
+
+def test_a_good_row_passes():
+    validated = validate_frame(RAW_OWID_GRID_INTENSITY, pd.DataFrame([GOOD_ROW]))
+    assert validated["year"].dtype == "Int64"
+
+
+def test_negative_intensity_is_rejected_naming_column_and_rule():
+    bad = pd.DataFrame([GOOD_ROW, {**GOOD_ROW, "year": 2024, "carbon_intensity_elec_g_per_kwh": -5.0}])
+    with pytest.raises(ContractViolation) as error:
+        validate_frame(RAW_OWID_GRID_INTENSITY, bad)
+    message = str(error.value)
+    assert "owid_energy__grid_carbon_intensity" in message
+    assert "carbon_intensity_elec_g_per_kwh" in message and "greater_than_or_equal_to(0)" in message
+    assert "-5.0" in message
+
+
+def test_bad_iso_code_and_duplicate_key_are_rejected():
+    bad = pd.DataFrame([GOOD_ROW, GOOD_ROW, {**GOOD_ROW, "country": "X", "iso_code": "Indonesia"}])
+    with pytest.raises(ContractViolation) as error:
+        validate_frame(RAW_OWID_GRID_INTENSITY, bad)
+    columns = {failure["column"] for failure in error.value.failures}
+    assert "iso_code" in columns
+    assert any("duplicate" in failure["check"] or failure["column"] in ("country", "year") for failure in error.value.failures)
+
+
+def test_pyarrow_and_pandera_schemas_list_the_same_columns():
+    for contract in CONTRACTS.values():
+        assert contract.to_pyarrow().names == contract.column_names
+        assert list(contract.to_pandera().columns) == contract.column_names
+
+
+def test_committed_dbt_properties_are_generated_from_the_contracts():
+    for path, text in expected_files().items():
+        assert path.read_text() == text, f"{path} is stale: run `make docs-contracts`"

@@ -1,0 +1,52 @@
+"""A failed run never touches the previous publication: a raw contract failure and a failed
+blocking check each exit non-zero, name the rule, and leave every published byte as it was."""
+
+import shutil
+
+from orchestration.cli import main as greenbridge_main
+from tests.conftest import copy_snapshot, rewrite_snapshot_file, tree_bytes
+
+OWID_FILE = "owid/owid_carbon_intensity_elec_2015_2024.csv"
+
+
+def _set_intensity(country: str, year: int, value: str):
+    def transform(text: str) -> str:
+        lines = text.splitlines()
+        for index, line in enumerate(lines):
+            fields = line.split(",")
+            if fields[0] == country and fields[2] == str(year):
+                fields[3] = value
+                lines[index] = ",".join(fields)
+        return "\n".join(lines) + "\n"
+    return transform
+
+
+def _run_with(tmp_path, refreshed_data_dir, transform, capsys):
+    data_dir = tmp_path / "data"
+    shutil.copytree(refreshed_data_dir, data_dir)
+    before = tree_bytes(data_dir / "published")
+    snapshot = copy_snapshot(tmp_path / "snapshot")
+    rewrite_snapshot_file(snapshot, OWID_FILE, transform)
+    capsys.readouterr()
+    exit_code = greenbridge_main(["refresh", "--data-dir", str(data_dir), "--snapshot-dir", str(snapshot)])
+    output = capsys.readouterr().out
+    after = {name: content for name, content in tree_bytes(data_dir / "published").items()
+             if not name.startswith("_last_failed_run")}
+    return exit_code, output, before, after
+
+
+def test_raw_contract_failure_keeps_previous_publication(tmp_path, refreshed_data_dir, capsys):
+    exit_code, output, before, after = _run_with(tmp_path, refreshed_data_dir, _set_intensity("China", 2024, "-5"), capsys)
+    assert exit_code != 0
+    assert "carbon_intensity_elec_g_per_kwh" in output and "greater_than_or_equal_to(0)" in output
+    assert "published tables: none" in output
+    assert after == before
+
+
+def test_failed_blocking_check_keeps_previous_publication(tmp_path, refreshed_data_dir, capsys):
+    # 1,900 g/kWh passes the raw contract (real values reach 1,306) but breaks the footprint
+    # contract's 0-1,300 range on the market grid used for Pakistan.
+    exit_code, output, before, after = _run_with(tmp_path, refreshed_data_dir, _set_intensity("Pakistan", 2024, "1900"), capsys)
+    assert exit_code != 0
+    assert "market_grid_intensity_g_per_kwh" in output and "FAILED" in output
+    assert after == before

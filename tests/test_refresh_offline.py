@@ -1,0 +1,67 @@
+"""A full offline refresh materializes every asset and publishes Parquet matching the contracts."""
+
+import json
+
+import pyarrow.parquet as pq
+
+from warehouse.contracts.tables import MARKET_CODES, PUBLISHED_TABLES, contract_for
+
+STAGES = ("raw_materials", "production", "fuel_production", "fuel_use")
+
+
+def _read(data_dir, table):
+    return pq.read_table(data_dir / "published" / table / "part-0.parquet")
+
+
+def test_published_tables_have_the_contract_schema(refreshed_data_dir):
+    for table in PUBLISHED_TABLES:
+        published = _read(refreshed_data_dir, table)
+        contract = contract_for(table)
+        assert published.schema.names == contract.column_names
+        assert published.schema.equals(contract.to_pyarrow(), check_metadata=False)
+        assert published.num_rows > 0
+
+
+def test_footprint_has_every_model_in_every_market_and_year(refreshed_data_dir):
+    footprint = _read(refreshed_data_dir, "fct_vehicle_footprint").to_pandas()
+    models = _read(refreshed_data_dir, "dim_vehicle_model").to_pandas()["model_id"]
+    assert len(models) >= 12
+    assert set(footprint["market_code"]) == set(MARKET_CODES)
+    years = sorted(footprint["registration_year"].unique())
+    per_market = footprint.groupby("market_code").size()
+    assert (per_market == len(models) * len(years)).all(), per_market.to_dict()
+    assert set(footprint["powertrain"]) == {"ICEV", "HEV", "PHEV", "BEV"}
+
+
+def test_stages_sum_to_total_and_bev_has_no_fuel_use(refreshed_data_dir):
+    footprint = _read(refreshed_data_dir, "fct_vehicle_footprint").to_pandas()
+    stage_sum = sum(footprint[f"{stage}_kg_co2e"] for stage in STAGES)
+    assert ((stage_sum - footprint["total_kg_co2e"]).abs() < 1e-6).all()
+    per_km = footprint["total_kg_co2e"] * 1000 / footprint["lifetime_km"]
+    assert ((per_km - footprint["total_g_co2e_per_km"]).abs() < 1e-9).all()
+    bev = footprint[footprint["powertrain"] == "BEV"]
+    assert (bev["fuel_use_kg_co2e"] == 0).all() and (bev["fuel_production_kg_co2e"] > 0).all()
+
+
+def test_bev_footprint_follows_the_market_grid(refreshed_data_dir):
+    footprint = _read(refreshed_data_dir, "fct_vehicle_footprint").to_pandas()
+    bev = footprint[(footprint["model_id"] == "byd_atto3_60kwh_2023") & (footprint["registration_year"] == 2024)]
+    by_market = bev.set_index("market_code")
+    # Same car: the dirtier grid (Poland, coal) must give a larger electricity stage than the EU average.
+    assert by_market.loc["POL", "market_grid_intensity_g_per_kwh"] > by_market.loc["EU27", "market_grid_intensity_g_per_kwh"]
+    assert by_market.loc["POL", "fuel_production_kg_co2e"] > by_market.loc["EU27", "fuel_production_kg_co2e"]
+    assert by_market.loc["POL", "production_kg_co2e"] == by_market.loc["EU27", "production_kg_co2e"]
+
+
+def test_every_cited_factor_is_in_the_factor_dimension(refreshed_data_dir):
+    footprint = _read(refreshed_data_dir, "fct_vehicle_footprint").to_pandas()
+    factors = set(_read(refreshed_data_dir, "dim_emission_factor").to_pandas()["factor_id"])
+    cited = {factor for ids in footprint["factor_ids"] for factor in ids.split(";")}
+    assert cited - factors == set()
+
+
+def test_publication_manifest_and_provenance(refreshed_data_dir):
+    manifest = json.loads((refreshed_data_dir / "published" / "_manifest.json").read_text())
+    assert set(manifest["tables"]) == set(PUBLISHED_TABLES)
+    raw_files = list((refreshed_data_dir / "raw" / "sha256").rglob("*"))
+    assert any(path.is_file() for path in raw_files), "raw bytes were not kept"
