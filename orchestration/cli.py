@@ -6,6 +6,7 @@ and exits non-zero when a step or a blocking check fails.
 """
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def refresh(live: bool, snapshot_dir: Path | None, data_dir: Path | None) -> int:
     from orchestration.build import build_defs
-    from orchestration.progress import progress_logger, summarise
+    from orchestration.progress import progress_logger, set_progress_stream, summarise
     from orchestration.settings import Settings
 
     defaults = Settings.from_env()
@@ -44,9 +45,19 @@ def refresh(live: bool, snapshot_dir: Path | None, data_dir: Path | None) -> int
     started = time.monotonic()
     defs = build_defs(settings, loggers={"progress": progress_logger})
     job = defs.resolve_job_def("refresh_all")
-    result = job.execute_in_process(raise_on_error=False, run_config={"loggers": {"progress": {}}})
+    log_path = settings.data_dir / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    set_progress_stream(sys.stdout)
+    try:
+        # dbt and the libraries print their own detail; it goes to the run log, progress to the console.
+        with open(log_path, "w") as log, contextlib.redirect_stdout(log):
+            result = job.execute_in_process(raise_on_error=False, run_config={"loggers": {"progress": {}}})
+    finally:
+        set_progress_stream(None)
     summary = summarise(result, time.monotonic() - started)
     print(summary.render())
+    print(f"  full log: {log_path}")
+    print(f"  published Parquet: {settings.data_dir / 'published'}")
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 

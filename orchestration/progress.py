@@ -19,12 +19,20 @@ STEP_EVENTS = {
 
 
 MAX_ERROR_LINES = 8
+# Where progress lines go; the CLI points it at the console before it sends the run's own output
+# (dbt's log lines) to a log file.
+_progress_stream = None
+
+
+def set_progress_stream(stream) -> None:
+    global _progress_stream
+    _progress_stream = stream
 
 
 class ProgressHandler(logging.Handler):
-    def __init__(self, stream=None):
+    def __init__(self):
         super().__init__(level=logging.DEBUG)
-        self.stream = stream or sys.stdout
+        self.passed_checks_by_step: dict[str, int] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
@@ -36,6 +44,9 @@ class ProgressHandler(logging.Handler):
         event_type = event.event_type
         if event_type in STEP_EVENTS:
             line = f"[{STEP_EVENTS[event_type]:>7}] {event.step_key}"
+            passed_checks = self.passed_checks_by_step.pop(event.step_key, 0)
+            if event_type == DagsterEventType.STEP_SUCCESS and passed_checks:
+                line += f" ({passed_checks} checks passed)"
             if event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
                 error = event.step_failure_data.error
                 if error:
@@ -49,12 +60,15 @@ class ProgressHandler(logging.Handler):
             self._write(f"          materialized {materialization.asset_key.to_user_string()}{rows_text}")
         elif event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
-            verdict = "passed" if evaluation.passed else "FAILED"
-            self._write(f"          check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} {verdict}")
+            if evaluation.passed:
+                self.passed_checks_by_step[event.step_key] = self.passed_checks_by_step.get(event.step_key, 0) + 1
+            else:
+                self._write(f"          check FAILED {evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
 
     def _write(self, line: str) -> None:
-        self.stream.write(line + "\n")
-        self.stream.flush()
+        stream = _progress_stream or sys.stdout
+        stream.write(line + "\n")
+        stream.flush()
 
 
 @logger(description="One line per step, materialization and check, for the greenbridge CLI.")

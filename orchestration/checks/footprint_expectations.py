@@ -43,7 +43,11 @@ def run_suite(frame):
 
     frame = frame.copy()
     frame["stage_sum_residual_kg"] = frame["total_kg_co2e"] - sum(frame[f"{stage}_kg_co2e"] for stage in STAGES)
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    # Progress bars would interleave with the CLI's progress lines.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (
         context.data_sources.add_pandas("fct_vehicle_footprint")
         .add_dataframe_asset("frame")
