@@ -1,7 +1,7 @@
 """Progress lines and the end-of-run summary for ``greenbridge refresh``.
 
-A Dagster logger turns step and asset events into one line each; ``summarise`` reads the run's
-events into the final summary (tables published, rows, checks passed/failed, duration).
+A Dagster logger turns step and asset events into one line each (passed checks are counted on the
+step's line, failed ones named); ``summarise`` reads the run's events into the final summary (tables published, rows, checks passed/failed, duration).
 """
 
 import logging
@@ -71,7 +71,7 @@ class ProgressHandler(logging.Handler):
         stream.flush()
 
 
-@logger(description="One line per step, materialization and check, for the greenbridge CLI.")
+@logger(description="One line per step and materialization, failed checks by name, for the greenbridge CLI.")
 def progress_logger(init_context):
     progress = logging.getLogger("greenbridge.progress")
     progress.handlers = [ProgressHandler()]

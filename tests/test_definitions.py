@@ -24,13 +24,7 @@ def test_every_published_table_descends_from_the_raw_grid_source(tmp_path):
     raw_grid = AssetKey(["raw", "owid_energy__grid_carbon_intensity"])
     catalogue = AssetKey(["raw", "vehicle_catalogue"])
     for table in PUBLISHED_TABLES:
-        ancestors = graph.get(AssetKey(["published", table])).parent_keys
-        upstream = set(ancestors)
-        frontier = list(ancestors)
-        while frontier:
-            parents = graph.get(frontier.pop()).parent_keys
-            frontier += [key for key in parents if key not in upstream]
-            upstream |= set(parents)
+        upstream = graph.get_ancestor_asset_keys(AssetKey(["published", table]))
         if table in ("fct_vehicle_footprint", "dim_emission_factor"):
             assert raw_grid in upstream, f"{table} is not downstream of {raw_grid}"
         if table in ("fct_vehicle_footprint", "dim_vehicle_model"):

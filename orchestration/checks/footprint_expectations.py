@@ -40,11 +40,10 @@ def build_expectations():
 def run_suite(frame):
     """Validate ``frame`` with the footprint suite; returns the GX validation result."""
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     frame = frame.copy()
     frame["stage_sum_residual_kg"] = frame["total_kg_co2e"] - sum(frame[f"{stage}_kg_co2e"] for stage in STAGES)
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     context = gx.get_context(mode="ephemeral")
     # Progress bars would interleave with the CLI's progress lines.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
