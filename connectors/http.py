@@ -12,6 +12,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from connectors.errors import SourceError
+from connectors.provenance import redact_url
 
 USER_AGENT = "greenbridge/0.1 (+https://github.com/greenbridge; vehicle life-cycle footprints)"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -65,18 +66,30 @@ def build_session(policy: HttpPolicy | None = None) -> PoliteSession:
 
 
 def get_bytes(session: requests.Session, source: str, url: str, params: dict | None = None) -> requests.Response:
-    """GET ``url`` and return the response once its status is 200, or raise ``SourceError``."""
+    """GET ``url`` and return the response once its status is 200, or raise ``SourceError``.
+
+    Error messages carry the URL without secrets, and never the exception text of requests (which
+    repeats the full URL, query key included)."""
+    shown = redact_url(requests.Request("GET", url, params=params).prepare().url or url)
     try:
         response = session.get(url, params=params)
     except requests.Timeout as error:
-        raise SourceError(source, f"timed out fetching {url}: {error}") from error
+        raise SourceError(source, f"timed out fetching {shown} ({type(error).__name__})") from None
     except requests.RequestException as error:
-        raise SourceError(source, f"request to {url} failed: {error}") from error
+        raise SourceError(source, f"request to {shown} failed ({type(error).__name__}: {_reason(error)})") from None
     if response.status_code != 200:
-        raise SourceError(source, f"HTTP {response.status_code} from {url} after retries")
+        raise SourceError(source, f"HTTP {response.status_code} from {shown} after retries")
     declared = response.headers.get("Content-Length")
     # Only comparable when the body was not content-encoded (requests decompresses gzip).
     unencoded = response.headers.get("Content-Encoding", "identity") == "identity"
     if unencoded and declared is not None and declared.isdigit() and int(declared) != len(response.content):
-        raise SourceError(source, f"truncated body from {url}: {len(response.content)} of {declared} bytes")
+        raise SourceError(source, f"truncated body from {shown}: {len(response.content)} of {declared} bytes")
     return response
+
+
+def _reason(error: requests.RequestException) -> str:
+    """The innermost cause's class name (e.g. IncompleteRead), which names the failure without the URL."""
+    cause = error.__cause__ or error.__context__
+    while cause is not None and (cause.__cause__ or cause.__context__) is not None:
+        cause = cause.__cause__ or cause.__context__
+    return type(cause).__name__ if cause is not None else "no detail"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.errors import SourceError
@@ -23,6 +23,9 @@ class SnapshotEntry:
     sha256: str
     licence: str
     citation: str
+    # Partition keys (years "2024", months "2024-12") whose data the file holds; empty when the
+    # source is not partitioned.
+    partitions: tuple[str, ...] = field(default_factory=tuple)
 
 
 class Snapshot:
@@ -32,16 +35,26 @@ class Snapshot:
         if not manifest_path.exists():
             raise SourceError("snapshot", f"no {MANIFEST_NAME} in snapshot dir {self.directory}")
         manifest = json.loads(manifest_path.read_text())
-        self.entries = {
-            entry["path"]: SnapshotEntry(**{field: entry[field] for field in SnapshotEntry.__dataclass_fields__})
-            for entry in manifest["files"]
-        }
+        self.entries = {entry["path"]: _entry(entry) for entry in manifest["files"]}
 
     def entry(self, relative_path: str) -> SnapshotEntry:
         try:
             return self.entries[relative_path]
         except KeyError:
             raise SourceError("snapshot", f"{relative_path} is not listed in {self.directory / MANIFEST_NAME}") from None
+
+    def paths_for(self, source_id: str, partition: str | None = None) -> list[str]:
+        """Files of ``source_id`` (holding ``partition``, when given), in manifest order."""
+        return [
+            path
+            for path, entry in self.entries.items()
+            if entry.source_id == source_id and (partition is None or partition in entry.partitions)
+        ]
+
+    def partitions_of(self, source_id: str) -> list[str]:
+        """Every partition key the snapshot holds for ``source_id``, sorted."""
+        keys = {key for entry in self.entries.values() if entry.source_id == source_id for key in entry.partitions}
+        return sorted(keys)
 
     def read(self, relative_path: str) -> tuple[bytes, SnapshotEntry]:
         entry = self.entry(relative_path)
@@ -56,3 +69,8 @@ class Snapshot:
                 f"snapshot file {file_path} has sha256 {digest}, manifest records {entry.sha256}",
             )
         return content, entry
+
+
+def _entry(record: dict) -> SnapshotEntry:
+    values = {name: record[name] for name in SnapshotEntry.__dataclass_fields__ if name != "partitions"}
+    return SnapshotEntry(**values, partitions=tuple(str(key) for key in record.get("partitions", ())))
