@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from connectors.errors import SourceError
@@ -65,16 +66,25 @@ def build_session(policy: HttpPolicy | None = None) -> PoliteSession:
     return PoliteSession(policy or HttpPolicy())
 
 
-def get_bytes(session: requests.Session, source: str, url: str, params: dict | None = None) -> requests.Response:
+def get_bytes(
+    session: requests.Session, source: str, url: str, params: dict | None = None, *, headers: dict | None = None
+) -> requests.Response:
     """GET ``url`` and return the response once its status is 200, or raise ``SourceError``.
 
     Error messages carry the URL without secrets, and never the exception text of requests (which
     repeats the full URL, query key included)."""
     shown = redact_url(requests.Request("GET", url, params=params).prepare().url or url)
     try:
-        response = session.get(url, params=params)
+        response = session.get(url, params=params, headers=headers)
     except requests.Timeout as error:
         raise SourceError(source, f"timed out fetching {shown} ({type(error).__name__})") from None
+    except requests.ConnectionError as error:
+        # With read retries on, urllib3 gives up with MaxRetryError(ReadTimeoutError), which requests
+        # raises as a ConnectionError: report it as the timeout it is.
+        reason = getattr(error.args[0] if error.args else None, "reason", None)
+        if isinstance(reason, (ReadTimeoutError, ConnectTimeoutError)):
+            raise SourceError(source, f"timed out fetching {shown} ({type(reason).__name__})") from None
+        raise SourceError(source, f"request to {shown} failed ({type(error).__name__}: {_reason(error)})") from None
     except requests.RequestException as error:
         raise SourceError(source, f"request to {shown} failed ({type(error).__name__}: {_reason(error)})") from None
     if response.status_code != 200:

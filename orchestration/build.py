@@ -10,18 +10,18 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt_models import DBT_PROJECT, dbt_greenbridge
 from orchestration.assets.published import published_parquet
-from orchestration.assets.raw_owid_energy import raw_owid_energy__grid_carbon_intensity
+from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
 from orchestration.checks.contract_checks import CONTRACT_CHECKS
 from orchestration.checks.footprint_expectations import gx_footprint_suite
-from orchestration.jobs import refresh_all_job
+from orchestration.jobs import ALL_JOBS
 from orchestration.resources import WAREHOUSE_TAGS, SourcesResource, WarehouseResource
-from orchestration.schedules import monthly_refresh_schedule
-from orchestration.sensors import publication_failure_log
+from orchestration.schedules import ALL_SCHEDULES
+from orchestration.sensors import follow_upstream_sensor, publication_failure_log
 from orchestration.settings import Settings
 from warehouse.dbt_profile import write_dbt_profile
 from warehouse.paths import DataPaths
 
-ASSETS = [raw_owid_energy__grid_carbon_intensity, dbt_greenbridge, published_parquet]
+ASSETS = [*RAW_SOURCE_ASSETS, dbt_greenbridge, published_parquet]
 ASSET_CHECKS = [*CONTRACT_CHECKS, gx_footprint_suite]
 
 # Within a run, at most one step holding the DuckDB file at a time, whatever the instance config.
@@ -37,9 +37,9 @@ def build_defs(settings: Settings | None = None, loggers: Mapping[str, LoggerDef
     return Definitions(
         assets=ASSETS,
         asset_checks=ASSET_CHECKS,
-        jobs=[refresh_all_job],
-        schedules=[monthly_refresh_schedule],
-        sensors=[publication_failure_log],
+        jobs=ALL_JOBS,
+        schedules=ALL_SCHEDULES,
+        sensors=[publication_failure_log, follow_upstream_sensor],
         resources={
             "sources": SourcesResource(live=settings.live, snapshot_dir=str(settings.snapshot_dir)),
             "warehouse": WarehouseResource(data_dir=str(paths.root)),

@@ -85,6 +85,7 @@ class RunSummary:
     success: bool
     duration_s: float
     published: dict[str, int] = field(default_factory=dict)
+    landed: dict[str, int] = field(default_factory=dict)
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
     blocking_failed: list[str] = field(default_factory=list)
@@ -96,6 +97,9 @@ class RunSummary:
 
     def render(self) -> str:
         lines = ["", "Summary", f"  run: {'succeeded' if self.success else 'FAILED'} in {self.duration_s:.1f} s"]
+        if self.landed:
+            lines.append("  landed raw tables:")
+            lines += [f"    {table}: {rows} rows" for table, rows in sorted(self.landed.items())]
         if self.published:
             lines.append("  published tables:")
             lines += [f"    {table}: {rows} rows" for table, rows in sorted(self.published.items())]
@@ -107,15 +111,20 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def summarise(result, duration_s: float) -> RunSummary:
-    summary = RunSummary(success=result.success, duration_s=duration_s)
-    for event in result.all_events:
+def summarise(results, duration_s: float) -> RunSummary:
+    """Summarise one run's result, or several runs' (a refresh is one run per partitioned source
+    plus the full rebuild)."""
+    results = results if isinstance(results, list) else [results]
+    summary = RunSummary(success=all(result.success for result in results), duration_s=duration_s)
+    for event in (event for result in results for event in result.all_events):
         if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.step_materialization_data.materialization
             path = materialization.asset_key.path
+            rows = materialization.metadata.get("dagster/row_count")
             if path[0] == "published":
-                rows = materialization.metadata.get("dagster/row_count")
                 summary.published[path[-1]] = rows.value if rows is not None else 0
+            elif path[0] == "raw" and rows is not None:
+                summary.landed[materialization.asset_key.to_user_string()] = rows.value
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"

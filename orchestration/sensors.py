@@ -1,10 +1,17 @@
 """Sensors: record every failed run next to the publication, so whoever reads the Parquet can see
-that the newest refresh did not publish and why (the Parquet itself stays at the last good run)."""
+that the newest refresh did not publish and why (the Parquet itself stays at the last good run);
+and the automation sensor that lets dbt models and the publication follow their sources."""
 
 import json
 from datetime import datetime, timezone
 
-from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    run_failure_sensor,
+)
 
 from orchestration.resources import WarehouseResource
 
@@ -20,3 +27,12 @@ def publication_failure_log(context: RunFailureSensorContext, warehouse: Warehou
     }
     target = warehouse.paths.published_dir / "_last_failed_run.json"
     target.write_text(json.dumps(record, indent=2))
+
+
+# Stopped by default like the schedules: start it together with them in a deployment.
+follow_upstream_sensor = AutomationConditionSensorDefinition(
+    name="follow_upstream",
+    target=AssetSelection.all(),
+    default_status=DefaultSensorStatus.STOPPED,
+    description="Materializes dbt models and the Parquet publication when their upstream sources update.",
+)

@@ -59,6 +59,30 @@ class Warehouse:
             connection.unregister("incoming_frame")
         return len(frame)
 
+    def replace_partitions(self, schema: str, table: str, frame: pd.DataFrame, column: str, keys: list) -> int:
+        """Replace the rows of ``schema.table`` whose ``column`` is in ``keys`` with ``frame``, in one
+        statement (other partitions are kept; a changed column set is reconciled by name)."""
+        with self.connect() as connection:
+            connection.execute(f"create schema if not exists {schema}")
+            connection.register("incoming_frame", frame)
+            exists = connection.execute(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [schema, table],
+            ).fetchone()[0]
+            connection.execute("begin transaction")
+            if exists:
+                connection.execute(
+                    f"create or replace table {schema}.{table} as "
+                    f"select * from {schema}.{table} where {column} is null or {column} not in (select unnest(?)) "
+                    f"union all by name select * from incoming_frame",
+                    [list(keys)],
+                )
+            else:
+                connection.execute(f"create table {schema}.{table} as select * from incoming_frame")
+            connection.execute("commit")
+            connection.unregister("incoming_frame")
+        return len(frame)
+
     def append_rows(self, schema: str, table: str, frame: pd.DataFrame) -> None:
         """Append ``frame`` to ``schema.table``, creating it from the frame's columns if missing."""
         with self.connect() as connection:

@@ -8,9 +8,10 @@ warehouse file lock, with one thread.
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AutomationCondition
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.automation import follow_upstream
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.dbt_profile import write_dbt_profile
 from warehouse.paths import DBT_PROJECT_DIR
@@ -52,6 +53,12 @@ class GreenbridgeDbtTranslator(DagsterDbtTranslator):
             return self._layer(dbt_resource_props)
         return super().get_group_name(dbt_resource_props)
 
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
+        # Seeds are curated parameter tables refreshed by their own (quarterly) job; models follow.
+        if dbt_resource_props["resource_type"] == "model":
+            return follow_upstream()
+        return None
+
     @staticmethod
     def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
         fqn = dbt_resource_props.get("fqn", [])
@@ -62,6 +69,17 @@ class GreenbridgeDbtTranslator(DagsterDbtTranslator):
 DBT_TRANSLATOR = GreenbridgeDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 ensure_dbt_manifest()
+
+
+def _seed_keys() -> list[AssetKey]:
+    import json
+
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    return sorted(AssetKey(["raw", node["name"]]) for node in manifest["nodes"].values() if node["resource_type"] == "seed")
+
+
+# The curated parameter tables (emission factors, method parameters, ...): refreshed quarterly.
+SEED_KEYS = _seed_keys()
 
 
 @dbt_assets(

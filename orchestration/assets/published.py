@@ -6,6 +6,7 @@ swaps them in atomically (warehouse/publish.py).
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, TableColumn, TableSchema, multi_asset
 
+from orchestration.automation import follow_upstream
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.contracts.tables import PUBLISHED_TABLES, contract_for
 from warehouse.publish import publish_tables
@@ -18,6 +19,7 @@ def _spec(table: str) -> AssetSpec:
         deps=[AssetKey(["marts", table])],
         group_name="published",
         kinds={"parquet"},
+        automation_condition=follow_upstream(),
         description=f"Parquet publication of marts.{table}: {contract.description}",
         metadata={
             "dagster/column_schema": TableSchema(

@@ -1,44 +1,94 @@
-"""Landing one source fetch in the warehouse: store the raw bytes, validate the parsed frame against
-its contract, write the raw table, log the fetch. Shared by every raw asset so each connector's
-asset only says which source and contract it lands."""
+"""Landing source fetches in the warehouse: keep the raw bytes (content-addressed), parse every
+response, validate the result against the table's contract, write the raw table (whole, or the
+partitions fetched), log each fetch in ``raw.raw_fetch_log``, and describe it all in the asset's
+materialization metadata. Shared by every raw asset, so each asset only says what it fetches.
 
-from collections.abc import Callable, Iterator
+Everything is parsed and validated before anything is written: a malformed page, a schema drift or
+a contract violation in any partition fails the step and leaves the warehouse as it was.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 from dagster import AssetCheckResult, AssetExecutionContext, Failure, MaterializeResult, MetadataValue
 
 from connectors.provenance import FetchRecord, redact_url
 from connectors.raw_fetch import RawFetch
+from orchestration.resources import WarehouseResource
 from warehouse.contracts import ContractViolation, TableContract, validate_frame
 from warehouse.raw_store import sha256_hex, store_raw_bytes
-from orchestration.resources import WarehouseResource
 
 RAW_SCHEMA = "raw"
 FETCH_LOG_TABLE = "raw_fetch_log"
 CONTRACT_CHECK_NAME = "contract"
+UNPARTITIONED = None
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """What a raw asset lands: its contract, the parser of one response, and (for partitioned
+    sources) the column holding the partition and how a partition key maps to its value."""
+
+    contract: TableContract
+    parse: Callable[[bytes], pd.DataFrame]
+    partition_column: str | None = None
+    partition_value: Callable[[str], object] = field(default=str)
 
 
 def land_raw_table(
     context: AssetExecutionContext,
     warehouse: WarehouseResource,
-    fetch: RawFetch,
-    parse: Callable[[bytes], pd.DataFrame],
-    contract: TableContract,
+    table: RawTable,
+    batches: Mapping[str | None, list[RawFetch]],
+    notes: Mapping[str, object] | None = None,
 ) -> Iterator[AssetCheckResult | MaterializeResult]:
-    digest = sha256_hex(fetch.content)
-    raw_path = store_raw_bytes(warehouse.paths.raw_store_dir, fetch.content)
-    frame = parse(fetch.content)
-    frame["source_sha256"] = digest
-    try:
-        frame = validate_frame(contract, frame)
-    except ContractViolation as violation:
-        # Nothing is written: the warehouse keeps the last good table.
-        raise Failure(
-            description=f"[{fetch.source}] {violation}",
-            metadata={"rule_failures": MetadataValue.json(violation.failures), "raw_sha256": digest},
-        ) from None
-    rows = warehouse.store.replace_table(RAW_SCHEMA, contract.name, frame)
-    record = FetchRecord(
+    """Land ``batches`` (partition key, or None, -> the fetches answering it) as ``raw.<table>``."""
+    contract = table.contract
+    frames, records = [], []
+    for key, fetches in batches.items():
+        pages = []
+        for fetch in fetches:
+            digest = sha256_hex(fetch.content)
+            raw_path = store_raw_bytes(warehouse.paths.raw_store_dir, fetch.content)
+            page = table.parse(fetch.content)
+            if table.partition_column is not None:
+                # A snapshot file (or a revised answer) can hold more than the partition asked for.
+                page = page[page[table.partition_column] == table.partition_value(key)]
+            page = page.assign(source_sha256=digest)
+            pages.append(page)
+            records.append((key, _record(fetch, digest, raw_path, len(page))))
+        frame = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=contract.column_names)
+        try:
+            frames.append(validate_frame(contract, frame))
+        except ContractViolation as violation:
+            where = f" partition {key}" if key is not None else ""
+            raise Failure(
+                description=f"[{fetches[0].source if fetches else contract.name}]{where}: {violation}",
+                metadata={"rule_failures": MetadataValue.json(violation.failures)},
+            ) from None
+    landed = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=contract.column_names)
+    keys = [key for key in batches if key is not None]
+    if table.partition_column is None:
+        rows = warehouse.store.replace_table(RAW_SCHEMA, contract.name, landed)
+    else:
+        values = [table.partition_value(key) for key in keys]
+        rows = warehouse.store.replace_partitions(RAW_SCHEMA, contract.name, landed, table.partition_column, values)
+    log = pd.DataFrame(
+        [{**record.as_dict(), "partition_key": key, "run_id": context.run_id, "table_name": contract.name}
+         for key, record in records]
+    )
+    log["http_status"] = log["http_status"].astype("Int64")
+    log["partition_key"] = log["partition_key"].astype("string")
+    warehouse.store.append_rows(RAW_SCHEMA, FETCH_LOG_TABLE, log)
+    context.log.info(f"{contract.name}: {rows} rows from {len(records)} fetch(es)"
+                     + (f", partitions {keys[0]}..{keys[-1]}" if keys else ""))
+    yield AssetCheckResult(check_name=CONTRACT_CHECK_NAME, passed=True, metadata={"rows_validated": rows})
+    yield MaterializeResult(metadata=_metadata(contract, rows, keys, [record for _, record in records], notes))
+
+
+def _record(fetch: RawFetch, digest: str, raw_path, row_count: int) -> FetchRecord:
+    return FetchRecord(
         source=fetch.source,
         mode=fetch.mode,
         url=redact_url(fetch.url),
@@ -47,29 +97,45 @@ def land_raw_table(
         http_status=fetch.http_status,
         sha256=digest,
         byte_count=len(fetch.content),
-        row_count=rows,
+        row_count=row_count,
         licence=fetch.licence,
         citation=fetch.citation,
         raw_path=str(raw_path),
     )
-    log_row = pd.DataFrame([{**record.as_dict(), "run_id": context.run_id, "table_name": contract.name}])
-    log_row["http_status"] = log_row["http_status"].astype("Int64")
-    warehouse.store.append_rows(RAW_SCHEMA, FETCH_LOG_TABLE, log_row)
-    context.log.info(f"{contract.name}: {rows} rows from {fetch.mode} {record.url} (sha256 {digest[:12]})")
-    yield AssetCheckResult(check_name=CONTRACT_CHECK_NAME, passed=True, metadata={"rows_validated": rows})
-    yield MaterializeResult(
-        metadata={
-            "dagster/row_count": rows,
-            "source": fetch.source,
-            "mode": fetch.mode,
-            "url": MetadataValue.url(record.url) if record.url else "",
-            "retrieved_at": record.retrieved_at,
-            "http_status": record.http_status if record.http_status is not None else "snapshot",
-            "sha256": digest,
-            "raw_bytes_path": MetadataValue.path(str(raw_path)),
-            "byte_count": record.byte_count,
-            "licence": record.licence,
-            "citation": record.citation,
-            "warehouse_table": f"{RAW_SCHEMA}.{contract.name}",
-        }
-    )
+
+
+def _metadata(contract: TableContract, rows: int, keys: list, records: list[FetchRecord], notes) -> dict:
+    first = records[0] if records else None
+    metadata = {
+        "dagster/row_count": rows,
+        "warehouse_table": f"{RAW_SCHEMA}.{contract.name}",
+        "fetch_count": len(records),
+        "provenance": MetadataValue.md(_provenance_table(records)),
+        "fetches": MetadataValue.json([record.as_dict() for record in records]),
+    }
+    if keys:
+        metadata["partitions"] = f"{keys[0]}..{keys[-1]} ({len(keys)})" if len(keys) > 1 else keys[0]
+    if first is not None:
+        metadata.update({
+            "source": first.source,
+            "mode": first.mode,
+            "url": MetadataValue.url(first.url) if first.url else "",
+            "retrieved_at": first.retrieved_at,
+            "http_status": first.http_status if first.http_status is not None else "snapshot",
+            "sha256": first.sha256,
+            "raw_bytes_path": MetadataValue.path(first.raw_path),
+            "byte_count": sum(record.byte_count for record in records),
+            "licence": first.licence,
+            "citation": first.citation,
+        })
+    metadata.update(dict(notes or {}))
+    return metadata
+
+
+def _provenance_table(records: list[FetchRecord]) -> str:
+    lines = ["| source | mode | url | retrieved_at | status | rows | sha256 |", "|---|---|---|---|---|---|---|"]
+    for record in records:
+        status = record.http_status if record.http_status is not None else "snapshot"
+        lines.append(f"| {record.source} | {record.mode} | {record.url} | {record.retrieved_at} | {status} "
+                     f"| {record.row_count} | `{record.sha256[:16]}…` |")
+    return "\n".join(lines)

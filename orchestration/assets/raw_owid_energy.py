@@ -1,28 +1,20 @@
-"""Raw asset: electricity carbon intensity by country and year from OWID's energy dataset."""
+"""Raw asset: electricity carbon intensity by country and year from OWID's energy dataset (one
+file with every year, so not partitioned)."""
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, asset
+from dagster import AssetExecutionContext, asset
 
 from connectors import owid_energy
-from orchestration.assets.raw_landing import CONTRACT_CHECK_NAME, RAW_SCHEMA, land_raw_table
-from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, SourcesResource, WarehouseResource
+from orchestration.assets.raw_asset_spec import raw_asset_kwargs
+from orchestration.assets.raw_landing import UNPARTITIONED, RawTable, land_raw_table
+from orchestration.resources import SourcesResource, WarehouseResource
 from warehouse.contracts.tables import RAW_OWID_GRID_INTENSITY
 
-ASSET_KEY = AssetKey([RAW_SCHEMA, RAW_OWID_GRID_INTENSITY.name])
+OWID_GRID = RawTable(RAW_OWID_GRID_INTENSITY, owid_energy.parse)
 
 
-@asset(
-    key=ASSET_KEY,
-    group_name="raw",
-    kinds={"python", "duckdb"},
-    description=RAW_OWID_GRID_INTENSITY.description,
-    check_specs=[AssetCheckSpec(CONTRACT_CHECK_NAME, asset=ASSET_KEY, blocking=True,
-                                description="pandera contract: types, ISO3 codes, 0-1300 g/kWh, unique country-year")],
-    pool=WAREHOUSE_POOL,
-    op_tags=WAREHOUSE_TAGS,
-    metadata={"licence": owid_energy.LICENCE, "live_url": owid_energy.LIVE_URL},
-)
+@asset(**raw_asset_kwargs(RAW_OWID_GRID_INTENSITY, owid_energy.LICENCE, owid_energy.LIVE_URL, cadence="monthly"))
 def raw_owid_energy__grid_carbon_intensity(
     context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
 ):
     fetch = owid_energy.fetch_live(sources.session()) if sources.live else owid_energy.fetch_snapshot(sources.snapshot())
-    yield from land_raw_table(context, warehouse, fetch, owid_energy.parse, RAW_OWID_GRID_INTENSITY)
+    yield from land_raw_table(context, warehouse, OWID_GRID, {UNPARTITIONED: [fetch]})

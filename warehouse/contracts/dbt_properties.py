@@ -14,15 +14,42 @@ import yaml
 from warehouse.contracts.tables import CONTRACTS
 from warehouse.paths import DBT_PROJECT_DIR
 
-HEADER = "# GENERATED from warehouse/contracts/tables.py by `python -m warehouse.contracts.dbt_properties`. Do not edit.\n"
+HEADER = "# GENERATED from warehouse/contracts/ (tables.py, raw_*.py) by `python -m warehouse.contracts.dbt_properties`. Do not edit.\n"
 
 GENERATED_FILES = {
     DBT_PROJECT_DIR / "seeds" / "_seeds__contracts.yml": ("seeds", "parameters"),
     DBT_PROJECT_DIR / "models" / "marts" / "_marts__contracts.yml": ("models", "marts"),
+    DBT_PROJECT_DIR / "models" / "staging" / "_sources.yml": ("sources", "raw"),
 }
+SOURCES_DESCRIPTION = (
+    "Tables landed by Greenbridge's raw Dagster assets (connectors/). Each is validated against its "
+    "contract (warehouse/contracts) before it is written, and carries the provenance of every fetch in "
+    "the asset's materialization metadata and in raw.raw_fetch_log (source_sha256 names the exact bytes)."
+)
+
+
+def render_sources() -> str:
+    """The dbt source ``raw``: every raw contract's docs, each table mapped to its Dagster asset. The
+    contracts are enforced by pandera when the table is landed, so no dbt tests are repeated here."""
+    tables = []
+    for contract in CONTRACTS.values():
+        if contract.layer != "raw":
+            continue
+        properties = contract.to_dbt_properties()
+        tables.append({
+            "name": contract.name,
+            "description": contract.description,
+            "meta": {"dagster": {"asset_key": ["raw", contract.name]}},
+            "columns": [{key: column[key] for key in ("name", "description", "data_type")} for column in properties["columns"]],
+        })
+    source = {"name": "raw", "description": SOURCES_DESCRIPTION, "schema": "raw", "tables": tables}
+    body = yaml.safe_dump({"version": 2, "sources": [source]}, sort_keys=False, allow_unicode=True, width=110)
+    return HEADER + body
 
 
 def render(kind: str, layer: str) -> str:
+    if kind == "sources":
+        return render_sources()
     entries = []
     for contract in CONTRACTS.values():
         if contract.layer != layer:

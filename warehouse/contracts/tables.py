@@ -1,7 +1,8 @@
 """The contracts of Greenbridge's tables, one definition per table.
 
-Layers: ``raw`` (landed by connectors), ``parameters`` (curated dbt seeds), ``marts`` (dbt fact
-and dimension tables, published as Parquet). Units are named in the column (``_kg``, ``_g_per_km``)
+Layers: ``raw`` (landed by connectors; the contracts of the other sources live beside this file,
+one ``raw_<source>.py`` module each), ``parameters`` (curated dbt seeds), ``marts`` (dbt fact and
+dimension tables, published as Parquet). Units are named in the column (``_kg``, ``_g_per_km``)
 and again in the column's ``unit``.
 """
 
@@ -9,6 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from warehouse.contracts.raw_comtrade import RAW_COMTRADE_CHINA_CAR_EXPORTS, RAW_COMTRADE_PARTNER_AREAS
+from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
+from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
+from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
+from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
+from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
 from warehouse.contracts.schema import Column, TableContract
 
 ISO3_PATTERN = r"^[A-Z]{3}$"
@@ -198,6 +205,14 @@ CONTRACTS: dict[str, TableContract] = {
     contract.name: contract
     for contract in (
         RAW_OWID_GRID_INTENSITY,
+        RAW_EMBER_GRID_INTENSITY,
+        RAW_COMTRADE_CHINA_CAR_EXPORTS,
+        RAW_COMTRADE_PARTNER_AREAS,
+        RAW_EEA_CO2CARS_REGISTRATIONS,
+        RAW_EPA_FUELECONOMY_VEHICLES,
+        RAW_IEA_ELECTRIC_CAR_SALES,
+        RAW_IEA_ELECTRIC_CAR_SALES_SHARE,
+        RAW_WORLDBANK_INDICATORS,
         VEHICLE_CATALOGUE,
         EMISSION_FACTORS,
         METHOD_PARAMETERS,

@@ -1,27 +1,34 @@
 -- Grid carbon intensity per area (ISO3 country or market code) and registration year: the latest
--- observed OWID value in or before that year, with the year actually used and a carried-forward flag.
+-- observed value in or before that year (Ember, else OWID), with the year and source actually used
+-- and a carried-forward flag.
 with observations as (
-    select
-        coalesce(markets.market_code, grid.iso3) as area_code,
-        grid.year,
-        grid.carbon_intensity_g_per_kwh
-    from {{ ref('stg_owid__grid_carbon_intensity') }} as grid
-    left join {{ ref('stg_parameters__markets') }} as markets
-        on markets.owid_entity = grid.owid_entity
-    where coalesce(markets.market_code, grid.iso3) is not null
+    select * from {{ ref('int_grid__carbon_intensity_observations') }}
 ),
 
 years as (
     select unnest({{ var('registration_years') }}) as year
+),
+
+latest as (
+    select
+        observations.area_code,
+        years.year,
+        arg_max(observations.year, observations.year) as observed_year,
+        arg_max(observations.carbon_intensity_g_per_kwh, observations.year) as carbon_intensity_g_per_kwh,
+        arg_max(observations.grid_source, observations.year) as grid_source,
+        arg_max(observations.source_sha256, observations.year) as source_sha256
+    from observations
+    inner join years on observations.year <= years.year
+    group by observations.area_code, years.year
 )
 
 select
-    observations.area_code,
-    years.year,
-    max(observations.year) as observed_year,
-    arg_max(observations.carbon_intensity_g_per_kwh, observations.year) as carbon_intensity_g_per_kwh,
-    max(observations.year) < years.year as is_carried_forward,
-    'grid_owid_' || observations.area_code || '_' || max(observations.year) as grid_factor_id
-from observations
-inner join years on observations.year <= years.year
-group by observations.area_code, years.year
+    area_code,
+    year,
+    observed_year,
+    carbon_intensity_g_per_kwh,
+    observed_year < year as is_carried_forward,
+    grid_source,
+    source_sha256,
+    'grid_' || grid_source || '_' || area_code || '_' || observed_year as grid_factor_id
+from latest

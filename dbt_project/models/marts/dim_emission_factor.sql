@@ -21,8 +21,12 @@ select distinct
     'g CO2e/kWh',
     grid.area_code,
     grid.observed_year,
-    'Our World in Data energy dataset (Ember), carbon_intensity_elec',
-    'https://github.com/owid/energy-data',
+    case grid.grid_source
+        when 'ember' then 'Ember yearly electricity data (Ember API v1, carbon-intensity), raw bytes sha256 ' || grid.source_sha256
+        else 'Our World in Data energy dataset (Ember), carbon_intensity_elec, raw bytes sha256 ' || grid.source_sha256
+    end,
+    case grid.grid_source when 'ember' then 'https://api.ember-energy.org/v1/carbon-intensity/yearly'
+        else 'https://github.com/owid/energy-data' end,
     'V',
     null,
     null

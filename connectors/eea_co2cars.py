@@ -1,0 +1,257 @@
+"""EEA CO2 monitoring of new passenger cars (Regulation (EU) 2019/631): registrations by member
+state, make, commercial name, fuel type and fuel mode, with mean mass, WLTP CO2, electricity
+consumption, electric range and fuel consumption.
+
+Live: Discodata's SQL REST endpoint (no key). The release tables hold one row per registered car
+(10.8 M rows in 2025), so the query aggregates server side (``build_query``) and is paged with
+``p``/``nrOfHits``. Offline: the embedded snapshot's Discodata-shaped aggregate, derived from 500
+real rows by ``connectors/snapshot_builders/eea_co2cars_aggregate.py``. Both go through ``parse``.
+Licence CC BY 4.0 (DG CLIMA).
+"""
+
+import json
+import math
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+import requests
+
+from connectors.errors import SchemaDriftError, SourceError
+from connectors.http import get_bytes
+from connectors.provenance import redact_url
+from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.snapshot import Snapshot
+
+SOURCE = "eea_co2cars"
+BASE_URL = "https://discodata.eea.europa.eu/sql"
+LICENCE = "CC BY 4.0 (DG CLIMA)"
+CITATION = (
+    "European Environment Agency, Monitoring of CO2 emissions from passenger cars, "
+    "Regulation (EU) 2019/631, Discodata [CO2Emission].[latest] release tables; CC BY 4.0"
+)
+DATABASE = "[CO2Emission].[latest]"
+# Reporting year -> Discodata release table (F = final, P = provisional; the version number is
+# not regular, so each name is listed rather than built).
+RELEASE_TABLES = {
+    2021: "co2cars_2021Fv24",
+    2022: "co2cars_2022Fv26",
+    2023: "co2cars_2023Fv28",
+    2024: "co2cars_2024Fv30",
+    2025: "co2cars_2025Pv31",
+}
+DEFAULT_PAGE_SIZE = 10000
+# A server that ignored ``p`` would answer full pages for ever; 1,000 pages of 10,000 groups is far
+# beyond the ~100,000 make/model groups a year has.
+MAX_PAGES = 1000
+
+# Response field (the SQL alias) -> source column it is computed from. The aliases are the field
+# names ``parse`` expects; the snapshot builder uses the same tables.
+GROUP_FIELDS = {
+    "member_state": "MS",
+    "make": "Mk",
+    "commercial_name": "Cn",
+    "fuel_type": "Ft",
+    "fuel_mode": "Fm",
+    "reporting_year": "Year",
+}
+SUM_FIELDS = {"registrations": "R"}
+MEAN_FIELDS = {
+    "mean_mass_kg": "M (kg)",
+    "mean_wltp_co2_g_per_km": "Ewltp (g/km)",
+    "mean_electricity_wh_per_km": "Z (Wh/km)",
+    "mean_electric_range_km": "Zr",
+    "mean_fuel_l_per_100km": "Fc",
+}
+RESPONSE_FIELDS = (*GROUP_FIELDS, *SUM_FIELDS, *MEAN_FIELDS)
+
+COLUMNS = (
+    "member_state", "make", "commercial_name", "fuel_type", "fuel_mode", "powertrain",
+    "reporting_year", "registrations_units", "mean_mass_kg", "mean_wltp_co2_g_per_km",
+    "mean_electricity_wh_per_km", "mean_electric_range_km", "mean_fuel_l_per_100km",
+)
+# Fm code -> powertrain (sources.md section 5); hydrogen fuel overrides it (FCEV).
+POWERTRAIN_BY_FUEL_MODE = {"E": "BEV", "P": "PHEV", "H": "HEV"}
+
+
+def release_table(year: int) -> str:
+    try:
+        return RELEASE_TABLES[int(year)]
+    except KeyError:
+        raise SourceError(SOURCE, f"no Discodata release table known for {year}; known years {sorted(RELEASE_TABLES)}") from None
+
+
+def build_query(year: int) -> str:
+    """T-SQL aggregating one release table to one row per (MS, Mk, Cn, Ft, Fm, Year).
+
+    Discodata rules: every column is bracketed (several names hold spaces), every output column has
+    an alias (the first one must), no CTE. AVG over an integer column is integer-truncated in
+    T-SQL, so each averaged column is cast to float first."""
+    keys = ", ".join(f"[{column}]" for column in GROUP_FIELDS.values())
+    select = [f"[{column}] AS {alias}" for alias, column in GROUP_FIELDS.items()]
+    select += [f"SUM([{column}]) AS {alias}" for alias, column in SUM_FIELDS.items()]
+    select += [f"AVG(CAST([{column}] AS float)) AS {alias}" for alias, column in MEAN_FIELDS.items()]
+    # ORDER BY makes the pages of p=1,2,... a stable partition of the groups.
+    return (
+        f"SELECT {', '.join(select)} FROM {DATABASE}.[{release_table(year)}] "
+        f"GROUP BY {keys} ORDER BY {keys}"
+    )
+
+
+def fetch_live(session: requests.Session, year: int, base_url: str = BASE_URL,
+               page_size: int = DEFAULT_PAGE_SIZE) -> list[RawFetch]:
+    """Fetch every page of the year's aggregate: p=1,2,... until a page holds fewer than
+    ``page_size`` rows. One RawFetch per page."""
+    table = release_table(year)
+    query = build_query(year)
+    fetches: list[RawFetch] = []
+    previous_content = None
+    for page in range(1, MAX_PAGES + 1):
+        # quote (not quote_plus): spaces travel as %20, which every server decodes as a space.
+        url = f"{base_url}?{urlencode({'query': query, 'p': page, 'nrOfHits': page_size}, quote_via=quote)}"
+        response = _get(session, url, year)
+        rows = _results(response.content)
+        if previous_content is not None and response.content == previous_content and rows:
+            raise SourceError(SOURCE, f"page {page} for {year} repeats page {page - 1}: the server ignores paging")
+        fetches.append(RawFetch(
+            source=SOURCE,
+            mode="live",
+            url=redact_url(response.url),
+            parameters={"year": int(year), "table": table, "page": page, "page_size": page_size},
+            content=response.content,
+            http_status=response.status_code,
+            retrieved_at=utc_now_iso(),
+            licence=LICENCE,
+            citation=CITATION,
+        ))
+        if len(rows) < page_size:
+            return fetches
+        previous_content = response.content
+    raise SourceError(SOURCE, f"more than {MAX_PAGES} pages of {page_size} rows for {year}; refusing to go on")
+
+
+def fetch_snapshot(snapshot: Snapshot, year: int) -> list[RawFetch]:
+    paths = snapshot.paths_for(SOURCE, str(year))
+    if not paths:
+        held = snapshot.partitions_of(SOURCE)
+        raise SourceError(SOURCE, f"the snapshot holds no aggregate for year {year} (it holds years {held or 'none'})")
+    return [from_snapshot(snapshot, path) for path in paths]
+
+
+def parse(content: bytes) -> pd.DataFrame:
+    """One Discodata page -> one row per (member state, make, commercial name, Ft, Fm, year)."""
+    rows = _results(content)
+    for field in RESPONSE_FIELDS:
+        for index, row in enumerate(rows):
+            if field not in row:
+                raise SchemaDriftError(SOURCE, field, f"row {index} lacks it (has {sorted(row)[:10]})")
+    frame = pd.DataFrame([{field: row[field] for field in RESPONSE_FIELDS} for row in rows],
+                         columns=list(RESPONSE_FIELDS), dtype=object)
+    for field in GROUP_FIELDS:
+        if field != "reporting_year":
+            frame[field] = _text(frame[field], field)
+    frame["fuel_type"] = frame["fuel_type"].str.lower()
+    frame["reporting_year"] = _integers(frame["reporting_year"], "reporting_year")
+    frame["registrations_units"] = _integers(frame["registrations"], "registrations")
+    for field in MEAN_FIELDS:
+        frame[field] = _numbers(frame[field], field).astype("float64")
+    frame["powertrain"] = [
+        powertrain(fuel_type, fuel_mode) for fuel_type, fuel_mode in zip(frame["fuel_type"], frame["fuel_mode"])
+    ]
+    return frame[list(COLUMNS)].reset_index(drop=True)
+
+
+def powertrain(fuel_type: str | None, fuel_mode: str | None) -> str:
+    if (fuel_type or "").lower() == "hydrogen":
+        return "FCEV"
+    return POWERTRAIN_BY_FUEL_MODE.get((fuel_mode or "").upper(), "ICEV")
+
+
+def _get(session: requests.Session, url: str, year: int) -> requests.Response:
+    """``get_bytes``, except that a 4xx carrying Discodata's error envelope is reported with the
+    envelope's code and message (``get_bytes`` drops the body of a non-200 answer)."""
+    kept: list[requests.Response] = []
+
+    def keep_client_errors(response, *args, **kwargs):
+        if 400 <= response.status_code < 500 and response.status_code != 429:
+            kept.append(response)
+        return response
+
+    # A per-call hook on the caller's session: removed in ``finally`` so it never outlives this call.
+    session.hooks["response"].append(keep_client_errors)
+    try:
+        return get_bytes(session, SOURCE, url)
+    except SourceError:
+        message = _envelope_message(kept[-1].content) if kept else None
+        if message is None:
+            raise
+        raise SourceError(SOURCE, f"Discodata rejected the query for {year} (HTTP {kept[-1].status_code}): {message}") from None
+    finally:
+        session.hooks["response"].remove(keep_client_errors)
+
+
+def _decode(content: bytes):
+    if not content.strip():
+        raise SourceError(SOURCE, "empty response body")
+    try:
+        return json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise SourceError(SOURCE, f"response is not readable JSON ({type(error).__name__}: {error})") from None
+
+
+def _envelope_message(content: bytes) -> str | None:
+    """``error <code>: <message>`` of a Discodata error envelope, or None if it is not one."""
+    try:
+        document = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(document, dict) or not document.get("errors"):
+        return None
+    errors = document["errors"] if isinstance(document["errors"], list) else [document["errors"]]
+    return "; ".join(
+        f"error {error.get('errorcode')}: {error.get('error')}" if isinstance(error, dict) else str(error)
+        for error in errors
+    )
+
+
+def _results(content: bytes) -> list[dict]:
+    document = _decode(content)
+    message = _envelope_message(content)
+    if message is not None:
+        raise SourceError(SOURCE, f"Discodata returned an error envelope: {message}")
+    if not isinstance(document, dict) or "results" not in document:
+        raise SchemaDriftError(SOURCE, "results", f"expected {{\"results\": [...]}}, got {str(document)[:120]}")
+    rows = document["results"]
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise SchemaDriftError(SOURCE, "results", "expected a list of row objects")
+    return rows
+
+
+def _text(values: pd.Series, field: str) -> pd.Series:
+    def clean(value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        if not isinstance(value, str):
+            raise SchemaDriftError(SOURCE, field, f"expected text, got {value!r}")
+        return value.strip()
+
+    return values.map(clean).astype(object)
+
+
+def _numbers(values: pd.Series, field: str) -> pd.Series:
+    # Booleans are numbers to pandas; they are not measurements.
+    if any(isinstance(value, bool) for value in values):
+        raise SchemaDriftError(SOURCE, field, "boolean where a number was expected")
+    numbers = pd.to_numeric(values, errors="coerce")
+    not_numeric = values.notna() & numbers.isna()
+    if not_numeric.any():
+        raise SchemaDriftError(SOURCE, field, f"non-numeric values {values[not_numeric].unique()[:5].tolist()}")
+    return numbers
+
+
+def _integers(values: pd.Series, field: str) -> pd.Series:
+    numbers = _numbers(values, field)
+    if numbers.isna().any():
+        raise SchemaDriftError(SOURCE, field, "rows without a value")
+    if (numbers != numbers.round()).any():
+        raise SchemaDriftError(SOURCE, field, f"non-integer values {numbers[numbers != numbers.round()].unique()[:5].tolist()}")
+    return numbers.astype("int64")

@@ -1,0 +1,195 @@
+"""Ember API v1: yearly carbon intensity of electricity generation of the target markets and the EU.
+
+Live: ``GET {BASE_URL}/carbon-intensity/yearly?entity_code=<ISO3 list>&start_date=&end_date=&api_key=``
+plus one request with ``entity=EU`` for the EU aggregate; a free key is read from ``EMBER_API_KEY``
+by the caller. The answer is ``{"stats": {"number_of_records": N}, "data": [...]}`` in one piece:
+no public client or doc we found pages it, so instead of following pages the connector refuses an
+answer whose ``data`` holds fewer or more records than ``number_of_records`` announces. Offline:
+the embedded snapshot's Ember-shaped file (real values via OWID, envelope rebuilt). Licence CC BY 4.0.
+
+The key travels as the documented ``api_key`` query parameter. It never enters a ``RawFetch``, an
+error message or a log line: URLs are redacted, and urllib3's own log records (which print the
+request path on retries) are redacted by a filter installed before the first request.
+"""
+
+import json
+import logging
+import os
+import re
+
+import pandas as pd
+import requests
+
+from connectors.errors import SchemaDriftError, SourceError
+from connectors.http import get_bytes
+from connectors.provenance import SECRET_PARAMETER_HINTS, redact_url
+from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.snapshot import Snapshot
+
+SOURCE = "ember"
+API_KEY_ENV = "EMBER_API_KEY"
+BASE_URL = "https://api.ember-energy.org/v1"
+URL_TEMPLATE = "{base_url}/carbon-intensity/yearly"
+LICENCE = "CC BY 4.0"
+CITATION = "Ember, Yearly electricity data (Ember API v1, carbon-intensity/yearly); CC BY 4.0"
+
+# Ember entity codes (ISO3) of the target markets; the EU aggregate has no code and is asked by name.
+MARKET_ENTITY_CODES = ("IDN", "THA", "SGP", "HUN", "POL", "ZAF", "PAK", "RUS", "CHN", "USA")
+EU_ENTITY = "EU"
+
+VALUE_FIELD = "emissions_intensity_gco2_per_kwh"
+RECORD_KEYS = ("entity", "entity_code", "is_aggregate_entity", "date", VALUE_FIELD)
+COLUMNS = ("entity", "entity_code", "is_aggregate_entity", "year", "carbon_intensity_elec_g_per_kwh")
+# Top-level keys an error answer carries instead of "data" (FastAPI-style "detail", or error/message).
+ERROR_KEYS = ("error", "errors", "message", "detail")
+
+
+def api_key_from_env() -> str | None:
+    """The key from ``EMBER_API_KEY``; an empty value counts as absent."""
+    return os.environ.get(API_KEY_ENV) or None
+
+
+def fetch_live(
+    session: requests.Session,
+    api_key: str | None,
+    start_year: int,
+    end_year: int,
+    entity_codes: tuple[str, ...] | list[str] = MARKET_ENTITY_CODES,
+    include_eu: bool = True,
+    base_url: str = BASE_URL,
+) -> list[RawFetch]:
+    """One RawFetch for the countries in ``entity_codes`` and, with ``include_eu``, one for the EU."""
+    if not api_key:
+        raise SourceError(SOURCE, f"no API key: set {API_KEY_ENV} (free key from ember-energy.org)")
+    _redact_urllib3_logs()
+    url = URL_TEMPLATE.format(base_url=base_url.rstrip("/"))
+    queries = []
+    if entity_codes:
+        queries.append({"entity_code": ",".join(entity_codes)})
+    if include_eu:
+        queries.append({"entity": EU_ENTITY})
+    fetches = []
+    for query in queries:
+        parameters = {**query, "start_date": str(start_year), "end_date": str(end_year)}
+        try:
+            response = get_bytes(session, SOURCE, url, {**parameters, "api_key": api_key})
+            _records(response.content)  # refuse error envelopes and truncated answers at fetch time
+        except SourceError as error:
+            # An error envelope could echo the key back; never let it into the message.
+            error.args = tuple(str(arg).replace(api_key, "***") for arg in error.args)
+            raise
+        fetches.append(
+            RawFetch(
+                source=SOURCE,
+                mode="live",
+                url=redact_url(response.url),
+                parameters=parameters,
+                content=response.content,
+                http_status=response.status_code,
+                retrieved_at=utc_now_iso(),
+                licence=LICENCE,
+                citation=CITATION,
+            )
+        )
+    return fetches
+
+
+def fetch_snapshot(snapshot: Snapshot, year: int | str | None = None) -> list[RawFetch]:
+    """The snapshot files of this source holding ``year`` (all of them when None)."""
+    partition = None if year is None else str(year)
+    return [from_snapshot(snapshot, path) for path in snapshot.paths_for(SOURCE, partition)]
+
+
+def parse(content: bytes) -> pd.DataFrame:
+    """One answer -> entity, entity_code, is_aggregate_entity, year, carbon_intensity_elec_g_per_kwh."""
+    rows = [_row(record, position) for position, record in enumerate(_records(content))]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["is_aggregate_entity"] = frame["is_aggregate_entity"].astype("bool")
+    frame["year"] = frame["year"].astype("int64")
+    frame["carbon_intensity_elec_g_per_kwh"] = frame["carbon_intensity_elec_g_per_kwh"].astype("float64")
+    return frame
+
+
+def _records(content: bytes) -> list:
+    """The ``data`` list of one answer, after checking it is not an error and holds every record."""
+    if not content.strip():
+        raise SourceError(SOURCE, "empty response body")
+    try:
+        payload = json.loads(content)
+    except ValueError as error:
+        raise SourceError(SOURCE, f"response is not valid JSON ({type(error).__name__}: {error})") from None
+    if not isinstance(payload, dict):
+        raise SourceError(SOURCE, f"expected a JSON object with 'data', got {json.dumps(payload)[:200]}")
+    if "data" not in payload:
+        errors = {key: payload[key] for key in ERROR_KEYS if key in payload}
+        if errors:
+            raise SourceError(SOURCE, f"API returned an error instead of data: {json.dumps(errors)[:300]}")
+        raise SourceError(SOURCE, f"answer has no 'data'; keys {sorted(payload)}")
+    records = payload["data"]
+    if not isinstance(records, list):
+        raise SchemaDriftError(SOURCE, "data", f"expected a list, got {type(records).__name__}")
+    stats = payload.get("stats")
+    if not isinstance(stats, dict) or "number_of_records" not in stats:
+        raise SchemaDriftError(SOURCE, "stats.number_of_records", f"missing; stats is {json.dumps(stats)[:200]}")
+    announced = stats["number_of_records"]
+    if isinstance(announced, bool) or not isinstance(announced, int):
+        raise SchemaDriftError(SOURCE, "stats.number_of_records", f"expected an integer, got {announced!r}")
+    if announced != len(records):
+        raise SourceError(SOURCE, f"stats.number_of_records is {announced} but data holds {len(records)} records "
+                                  "(truncated or paged answer)")
+    return records
+
+
+def _row(record, position: int) -> dict:
+    if not isinstance(record, dict):
+        raise SchemaDriftError(SOURCE, "data", f"record {position} is a {type(record).__name__}, not an object")
+    for key in RECORD_KEYS:
+        if key not in record:
+            raise SchemaDriftError(SOURCE, key, f"record {position} has no {key!r}; got {sorted(record)}")
+    entity, code, aggregate, date, value = (record[key] for key in RECORD_KEYS)
+    if not isinstance(entity, str) or not entity.strip():
+        raise SchemaDriftError(SOURCE, "entity", f"record {position}: expected a name, got {entity!r}")
+    if code is not None and not isinstance(code, str):
+        raise SchemaDriftError(SOURCE, "entity_code", f"record {position}: expected a string or null, got {code!r}")
+    if not isinstance(aggregate, bool):
+        raise SchemaDriftError(SOURCE, "is_aggregate_entity", f"record {position}: expected true/false, got {aggregate!r}")
+    if not (isinstance(date, str) and len(date) == 4 and date.isdigit()):
+        raise SchemaDriftError(SOURCE, "date", f"record {position}: expected a year 'YYYY', got {date!r}")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise SchemaDriftError(SOURCE, VALUE_FIELD, f"record {position}: expected a number or null, got {value!r}")
+    return {
+        "entity": entity,
+        "entity_code": (code.strip() or None) if code is not None else None,
+        "is_aggregate_entity": aggregate,
+        "year": int(date),
+        "carbon_intensity_elec_g_per_kwh": None if value is None else float(value),
+    }
+
+
+# Query parameters named like secrets (api_key, subscription-key, token...) inside a logged URL.
+_SECRET_QUERY = re.compile(
+    r"([?&;][^=&\s'\"]*(?:" + "|".join(SECRET_PARAMETER_HINTS) + r")[^=&\s'\"]*=)[^&\s'\"]*", re.IGNORECASE
+)
+
+
+class _RedactSecretsFilter(logging.Filter):
+    """Rewrites a log record so the values of secret query parameters read ``***``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SECRET_QUERY.sub(r"\1***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+_REDACT_FILTER = _RedactSecretsFilter()
+
+
+def _redact_urllib3_logs() -> None:
+    # urllib3 logs the request path with its query on retries (WARNING after a broken connection or
+    # read timeout, DEBUG otherwise): the key would reach the run log without this filter.
+    for name in ("urllib3.connectionpool", "urllib3.util.retry"):
+        logger = logging.getLogger(name)
+        if _REDACT_FILTER not in logger.filters:
+            logger.addFilter(_REDACT_FILTER)

@@ -1,0 +1,30 @@
+"""Raw asset: World Bank indicators for market context (population, GDP, CO2 per capita) for the
+target markets, quarterly (WDI is revised several times a year)."""
+
+from datetime import date
+
+from dagster import AssetExecutionContext, asset
+
+from connectors import worldbank
+from orchestration.assets.raw_asset_spec import raw_asset_kwargs
+from orchestration.assets.raw_landing import UNPARTITIONED, RawTable, land_raw_table
+from orchestration.resources import SourcesResource, WarehouseResource
+from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
+
+WORLDBANK_INDICATORS = RawTable(RAW_WORLDBANK_INDICATORS, worldbank.parse)
+FIRST_YEAR = 2015
+
+
+@asset(**raw_asset_kwargs(RAW_WORLDBANK_INDICATORS, worldbank.LICENCE, worldbank.BASE_URL, cadence="quarterly",
+                          extra_metadata={"indicators": ", ".join(worldbank.INDICATORS)}))
+def raw_worldbank__indicators(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+    if sources.live:
+        session = sources.session()
+        fetches = [
+            fetch
+            for indicator in worldbank.INDICATORS
+            for fetch in worldbank.fetch_live(session, indicator, worldbank.MARKET_COUNTRY_CODES, FIRST_YEAR, date.today().year)
+        ]
+    else:
+        fetches = worldbank.fetch_snapshot(sources.snapshot())
+    yield from land_raw_table(context, warehouse, WORLDBANK_INDICATORS, {UNPARTITIONED: fetches})
