@@ -1,12 +1,16 @@
-"""A failed run never touches the previous publication: a raw contract failure and a failed
-blocking check each exit non-zero, name the rule, and leave every published byte as it was."""
+"""A failed run never touches the previous publication: a raw contract failure, a schema drift in
+a source and a failed blocking check each exit non-zero, name the rule or field, and leave every
+published byte as it was."""
 
+import json
 import shutil
 
 from orchestration.cli import main as greenbridge_main
 from tests.conftest import copy_snapshot, rewrite_snapshot_file, tree_bytes
 
 OWID_FILE = "owid/owid_carbon_intensity_elec_2015_2024.csv"
+EMBER_FILE = "ember/ember_api_carbon_intensity_yearly_CONSTRUCTED.json"
+COMTRADE_2024_FILE = "comtrade/china_hs8703_exports_2024.json"
 
 
 def _set_intensity(country: str, year: int, value: str):
@@ -21,12 +25,30 @@ def _set_intensity(country: str, year: int, value: str):
     return transform
 
 
-def _run_with(tmp_path, refreshed_data_dir, transform, capsys):
+def _set_ember_intensity(entity_code: str, year: int, value: float):
+    def transform(text: str) -> str:
+        document = json.loads(text)
+        for record in document["data"]:
+            if record["entity_code"] == entity_code and record["date"] == str(year):
+                record["emissions_intensity_gco2_per_kwh"] = value
+        return json.dumps(document, indent=1)
+    return transform
+
+
+def _rename_comtrade_field(old: str, new: str):
+    def transform(text: str) -> str:
+        document = json.loads(text)
+        document["data"] = [{(new if key == old else key): value for key, value in record.items()} for record in document["data"]]
+        return json.dumps(document, indent=1)
+    return transform
+
+
+def _run_with(tmp_path, refreshed_data_dir, transform, capsys, snapshot_file=OWID_FILE):
     data_dir = tmp_path / "data"
     shutil.copytree(refreshed_data_dir, data_dir)
     before = tree_bytes(data_dir / "published")
     snapshot = copy_snapshot(tmp_path / "snapshot")
-    rewrite_snapshot_file(snapshot, OWID_FILE, transform)
+    rewrite_snapshot_file(snapshot, snapshot_file, transform)
     capsys.readouterr()
     exit_code = greenbridge_main(["refresh", "--data-dir", str(data_dir), "--snapshot-dir", str(snapshot)])
     output = capsys.readouterr().out
@@ -44,8 +66,21 @@ def test_raw_contract_failure_keeps_previous_publication(tmp_path, refreshed_dat
 
 def test_failed_blocking_check_keeps_previous_publication(tmp_path, refreshed_data_dir, capsys):
     # 1,900 g/kWh passes the raw contract (real values reach 1,306) but breaks the footprint
-    # contract's 0-1,300 range on the market grid used for Pakistan.
-    exit_code, output, before, after = _run_with(tmp_path, refreshed_data_dir, _set_intensity("Pakistan", 2024, "1900"), capsys)
+    # contract's 0-1,300 range on the market grid used for Pakistan (Ember's value wins over OWID's).
+    exit_code, output, before, after = _run_with(
+        tmp_path, refreshed_data_dir, _set_ember_intensity("PAK", 2024, 1900.0), capsys, snapshot_file=EMBER_FILE
+    )
     assert exit_code != 0
     assert "market_grid_intensity_g_per_kwh" in output and "FAILED" in output
+    assert after == before
+
+
+def test_schema_drift_in_a_source_names_source_and_field_and_keeps_publication(tmp_path, refreshed_data_dir, capsys):
+    exit_code, output, before, after = _run_with(
+        tmp_path, refreshed_data_dir, _rename_comtrade_field("primaryValue", "primaryValueUSD"), capsys,
+        snapshot_file=COMTRADE_2024_FILE,
+    )
+    assert exit_code != 0
+    assert "[comtrade] schema drift in field 'primaryValue'" in output
+    assert "published tables: none" in output
     assert after == before
