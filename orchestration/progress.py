@@ -48,7 +48,7 @@ class ProgressHandler(logging.Handler):
             if event_type == DagsterEventType.STEP_SUCCESS and passed_checks:
                 line += f" ({passed_checks} checks passed)"
             if event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
-                error = event.step_failure_data.error
+                error = _user_error(event.step_failure_data.error)
                 if error:
                     message_lines = error.message.strip().splitlines()[:MAX_ERROR_LINES]
                     line += ": " + "\n          ".join(message_lines)
@@ -69,6 +69,14 @@ class ProgressHandler(logging.Handler):
         stream = _progress_stream or sys.stdout
         stream.write(line + "\n")
         stream.flush()
+
+
+def _user_error(error):
+    """The error raised by our code (e.g. ``[comtrade] schema drift in field ...``), not Dagster's
+    'Error occurred while executing op' wrapper around it."""
+    while error is not None and error.cause is not None and "DagsterExecutionStepExecutionError" in (error.cls_name or ""):
+        error = error.cause
+    return error
 
 
 @logger(description="One line per step and materialization, failed checks by name, for the greenbridge CLI.")

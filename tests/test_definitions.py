@@ -38,3 +38,56 @@ def test_groups_are_layers_and_warehouse_writers_share_one_pool(tmp_path):
     assert groups == {"raw", "staging", "intermediate", "marts", "published"}
     for assets_def in defs.assets:
         assert assets_def.op.pool == WAREHOUSE_POOL, f"{assets_def.node_def.name} writes the warehouse outside the pool"
+
+
+def test_schedules_by_cadence_and_partitioned_sources(tmp_path):
+    defs = _defs(tmp_path)
+    schedules = {schedule.name: schedule for schedule in defs.schedules}
+    assert set(schedules) == {"trade_monthly_schedule", "grid_intensity_yearly_schedule", "registrations_yearly_schedule",
+                              "sources_monthly_schedule", "sources_quarterly_schedule"}
+    assert schedules["sources_quarterly_schedule"].cron_schedule == "0 4 3 1,4,7,10 *"
+    graph = defs.resolve_asset_graph()
+    partitioned = {key.to_user_string(): graph.get(key).partitions_def for key in graph.get_all_asset_keys()
+                   if graph.get(key).partitions_def is not None}
+    assert set(partitioned) == {"raw/comtrade__china_car_exports", "raw/ember__grid_carbon_intensity",
+                                "raw/eea_co2cars__registrations_by_model"}
+    assert partitioned["raw/comtrade__china_car_exports"].get_partition_keys()[:2] == ["2020-01", "2020-02"]
+
+
+def test_trade_schedule_requests_the_newest_months_as_one_range(tmp_path):
+    from datetime import datetime, timezone
+
+    from dagster import build_schedule_context
+
+    schedule = next(s for s in _defs(tmp_path).schedules if s.name == "trade_monthly_schedule")
+    context = build_schedule_context(scheduled_execution_time=datetime(2026, 11, 5, 4, tzinfo=timezone.utc))
+    request = schedule.evaluate_tick(context).run_requests[0]
+    assert request.tags["dagster/asset_partition_range_start"] == "2026-07"
+    assert request.tags["dagster/asset_partition_range_end"] == "2026-10"
+
+
+def test_every_raw_source_has_freshness_and_models_follow_upstream(tmp_path):
+    graph = _defs(tmp_path).resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if not node.is_materializable:
+            continue
+        if key.path[0] == "raw" and node.tags.get("greenbridge/cadence"):
+            assert node.freshness_policy is not None, f"{key.to_user_string()} has no freshness policy"
+        if key.path[0] in ("staging", "intermediate", "marts", "published"):
+            assert node.automation_condition is not None, f"{key.to_user_string()} does not follow its sources"
+
+
+def test_every_source_family_lands_a_raw_asset_feeding_dbt(tmp_path):
+    graph = _defs(tmp_path).resolve_asset_graph()
+    families = {
+        "grid": ["owid_energy__grid_carbon_intensity", "ember__grid_carbon_intensity"],
+        "factors": ["emission_factors"],
+        "registrations": ["eea_co2cars__registrations_by_model", "epa_fueleconomy__vehicles", "iea__electric_car_sales"],
+        "trade": ["comtrade__china_car_exports", "comtrade__partner_areas", "worldbank__indicators"],
+    }
+    for family, tables in families.items():
+        for table in tables:
+            key = AssetKey(["raw", table])
+            assert graph.has(key), f"{family}: no raw asset {table}"
+            assert graph.get(key).child_keys, f"{family}: nothing reads raw/{table}"

@@ -65,3 +65,21 @@ def test_publication_manifest_and_provenance(refreshed_data_dir):
     assert set(manifest["tables"]) == set(PUBLISHED_TABLES)
     raw_files = list((refreshed_data_dir / "raw" / "sha256").rglob("*"))
     assert any(path.is_file() for path in raw_files), "raw bytes were not kept"
+
+
+def test_every_source_landed_with_a_fetch_log_and_ember_wins_the_grid(refreshed_data_dir):
+    import duckdb
+
+    with duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
+        logged = {row[0] for row in connection.sql("select distinct table_name from raw.raw_fetch_log").fetchall()}
+        assert {"owid_energy__grid_carbon_intensity", "ember__grid_carbon_intensity", "comtrade__china_car_exports",
+                "comtrade__partner_areas", "eea_co2cars__registrations_by_model", "epa_fueleconomy__vehicles",
+                "iea__electric_car_sales", "iea__electric_car_sales_share", "worldbank__indicators"} <= logged
+        # China's HS 8703 exports to the world in 2023: 5.39 M units (reference in ../shared/docs/sources.md).
+        units = connection.sql("select sum(quantity_units) from staging.stg_comtrade__china_car_exports "
+                               "where is_world and year = 2023").fetchone()[0]
+        assert abs(units - 5.39e6) / 5.39e6 < 0.005
+        grid = dict(connection.sql("select area_code || '-' || year, grid_source from intermediate.int_grid__intensity_by_area_year "
+                                   "where area_code in ('CHN', 'TKM')").fetchall())
+    # Ember has China; only OWID has Turkmenistan.
+    assert grid["CHN-2024"] == "ember" and grid["TKM-2024"] == "owid"
