@@ -77,7 +77,7 @@ def test_every_source_landed_with_a_fetch_log_and_ember_wins_the_grid(refreshed_
                 "iea__electric_car_sales", "iea__electric_car_sales_share", "worldbank__indicators"} <= logged
         # China's HS 8703 exports to the world in 2023: 5.39 M units (reference in ../shared/docs/sources.md).
         units = connection.sql("select sum(quantity_units) from staging.stg_comtrade__china_car_exports "
-                               "where is_world and year = 2023").fetchone()[0]
+                               "where is_world and year = 2023").fetchall()[0][0]
         assert abs(units - 5.39e6) / 5.39e6 < 0.005
         grid = dict(connection.sql("select area_code || '-' || year, grid_source from intermediate.int_grid__intensity_by_area_year "
                                    "where area_code in ('CHN', 'TKM')").fetchall())
