@@ -19,8 +19,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.provenance import redact_url
-from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 SOURCE = "comtrade"
@@ -96,13 +95,13 @@ def fetch_live(session: requests.Session, month: str, api_key: str | None = None
             raise SourceError(SOURCE, f"preview answer for cmdCode {params['cmdCode']} period {params['period']} "
                                       f"hit the {PREVIEW_RECORD_CAP}-record cap and may be truncated; "
                                       f"set {API_KEY_ENV} to use the data endpoint")
-        fetches.append(_live_fetch(response, params))
+        fetches.append(live_fetch(response, SOURCE, {name: str(value) for name, value in params.items()}, LICENCE, CITATION))
     return fetches
 
 
 def fetch_partner_areas_live(session: requests.Session, url: str = PARTNER_AREAS_URL) -> list[RawFetch]:
     response = get_bytes(session, REFERENCE_SOURCE, url)
-    return [_live_fetch(response, {}, source=REFERENCE_SOURCE)]
+    return [live_fetch(response, REFERENCE_SOURCE, {}, LICENCE, CITATION)]
 
 
 def fetch_snapshot(snapshot: Snapshot, month: str) -> list[RawFetch]:
@@ -197,17 +196,3 @@ def _numbers(values: pd.Series, column: str, fields: dict, source: str = SOURCE)
         field = next(name for name, mapped in fields.items() if mapped == column)
         raise SchemaDriftError(source, field, f"non-numeric values {values[not_numeric].unique()[:5].tolist()}")
     return numbers
-
-
-def _live_fetch(response: requests.Response, params: dict, source: str = SOURCE) -> RawFetch:
-    return RawFetch(
-        source=source,
-        mode="live",
-        url=redact_url(response.url),
-        parameters={name: str(value) for name, value in params.items()},
-        content=response.content,
-        http_status=response.status_code,
-        retrieved_at=utc_now_iso(),
-        licence=LICENCE,
-        citation=CITATION,
-    )

@@ -18,8 +18,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.provenance import redact_url
-from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 SOURCE = "eea_co2cars"
@@ -112,17 +111,8 @@ def fetch_live(session: requests.Session, year: int, base_url: str = BASE_URL,
         rows = _results(response.content)
         if previous_content is not None and response.content == previous_content and rows:
             raise SourceError(SOURCE, f"page {page} for {year} repeats page {page - 1}: the server ignores paging")
-        fetches.append(RawFetch(
-            source=SOURCE,
-            mode="live",
-            url=redact_url(response.url),
-            parameters={"year": int(year), "table": table, "page": page, "page_size": page_size},
-            content=response.content,
-            http_status=response.status_code,
-            retrieved_at=utc_now_iso(),
-            licence=LICENCE,
-            citation=CITATION,
-        ))
+        parameters = {"year": int(year), "table": table, "page": page, "page_size": page_size}
+        fetches.append(live_fetch(response, SOURCE, parameters, LICENCE, CITATION))
         if len(rows) < page_size:
             return fetches
         previous_content = response.content

@@ -13,17 +13,14 @@ request path on retries) are redacted by a filter installed before the first req
 """
 
 import json
-import logging
 import os
-import re
 
 import pandas as pd
 import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.provenance import SECRET_PARAMETER_HINTS, redact_url
-from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 SOURCE = "ember"
@@ -61,7 +58,6 @@ def fetch_live(
     """One RawFetch for the countries in ``entity_codes`` and, with ``include_eu``, one for the EU."""
     if not api_key:
         raise SourceError(SOURCE, f"no API key: set {API_KEY_ENV} (free key from ember-energy.org)")
-    _redact_urllib3_logs()
     url = URL_TEMPLATE.format(base_url=base_url.rstrip("/"))
     queries = []
     if entity_codes:
@@ -79,17 +75,7 @@ def fetch_live(
             error.args = tuple(str(arg).replace(api_key, "***") for arg in error.args)
             raise
         fetches.append(
-            RawFetch(
-                source=SOURCE,
-                mode="live",
-                url=redact_url(response.url),
-                parameters=parameters,
-                content=response.content,
-                http_status=response.status_code,
-                retrieved_at=utc_now_iso(),
-                licence=LICENCE,
-                citation=CITATION,
-            )
+            live_fetch(response, SOURCE, parameters, LICENCE, CITATION)
         )
     return fetches
 
@@ -164,32 +150,3 @@ def _row(record, position: int) -> dict:
         "year": int(date),
         "carbon_intensity_elec_g_per_kwh": None if value is None else float(value),
     }
-
-
-# Query parameters named like secrets (api_key, subscription-key, token...) inside a logged URL.
-_SECRET_QUERY = re.compile(
-    r"([?&;][^=&\s'\"]*(?:" + "|".join(SECRET_PARAMETER_HINTS) + r")[^=&\s'\"]*=)[^&\s'\"]*", re.IGNORECASE
-)
-
-
-class _RedactSecretsFilter(logging.Filter):
-    """Rewrites a log record so the values of secret query parameters read ``***``."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = _SECRET_QUERY.sub(r"\1***", message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
-
-
-_REDACT_FILTER = _RedactSecretsFilter()
-
-
-def _redact_urllib3_logs() -> None:
-    # urllib3 logs the request path with its query on retries (WARNING after a broken connection or
-    # read timeout, DEBUG otherwise): the key would reach the run log without this filter.
-    for name in ("urllib3.connectionpool", "urllib3.util.retry"):
-        logger = logging.getLogger(name)
-        if _REDACT_FILTER not in logger.filters:
-            logger.addFilter(_REDACT_FILTER)

@@ -15,8 +15,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.provenance import redact_url
-from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 SOURCE = "epa_fueleconomy"
@@ -48,17 +47,7 @@ POWERTRAIN_BY_ATV_TYPE = {"EV": "BEV", "Plug-in Hybrid": "PHEV", "Hybrid": "HEV"
 
 def fetch_live(session: requests.Session, url: str = LIVE_URL) -> list[RawFetch]:
     response = get_bytes(session, SOURCE, url)
-    return [RawFetch(
-        source=SOURCE,
-        mode="live",
-        url=redact_url(response.url),
-        parameters={},
-        content=response.content,
-        http_status=response.status_code,
-        retrieved_at=utc_now_iso(),
-        licence=LICENCE,
-        citation=CITATION,
-    )]
+    return [live_fetch(response, SOURCE, {}, LICENCE, CITATION)]
 
 
 def fetch_snapshot(snapshot: Snapshot) -> list[RawFetch]:

@@ -13,7 +13,7 @@ from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from connectors.errors import SourceError
-from connectors.provenance import redact_url
+from connectors.provenance import redact_url, redact_urllib3_logs
 
 USER_AGENT = "greenbridge/0.1 (+https://github.com/greenbridge; vehicle life-cycle footprints)"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -63,6 +63,7 @@ class PoliteSession(requests.Session):
 
 
 def build_session(policy: HttpPolicy | None = None) -> PoliteSession:
+    redact_urllib3_logs()
     return PoliteSession(policy or HttpPolicy())
 
 

@@ -15,8 +15,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.provenance import redact_url
-from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 EV_SALES = "owid_grapher_ev_sales"
@@ -56,17 +55,7 @@ def dataset_for(dataset: str) -> Dataset:
 def fetch_live(session: requests.Session, dataset: str, base_url: str = BASE_URL) -> list[RawFetch]:
     spec = dataset_for(dataset)
     response = get_bytes(session, spec.source, f"{base_url}/{spec.slug}.csv", QUERY)
-    return [RawFetch(
-        source=spec.source,
-        mode="live",
-        url=redact_url(response.url),
-        parameters={"slug": spec.slug, **QUERY},
-        content=response.content,
-        http_status=response.status_code,
-        retrieved_at=utc_now_iso(),
-        licence=LICENCE,
-        citation=CITATION.format(slug=spec.slug),
-    )]
+    return [live_fetch(response, spec.source, {"slug": spec.slug, **QUERY}, LICENCE, CITATION.format(slug=spec.slug))]
 
 
 def fetch_snapshot(snapshot: Snapshot, dataset: str) -> list[RawFetch]:

@@ -14,7 +14,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 SOURCE = "owid_energy"
@@ -35,17 +35,7 @@ NUMERIC_COLUMNS = ("year", "carbon_intensity_elec")
 
 def fetch_live(session: requests.Session, url: str = LIVE_URL) -> RawFetch:
     response = get_bytes(session, SOURCE, url)
-    return RawFetch(
-        source=SOURCE,
-        mode="live",
-        url=url,
-        parameters={},
-        content=response.content,
-        http_status=response.status_code,
-        retrieved_at=utc_now_iso(),
-        licence=LICENCE,
-        citation=CITATION,
-    )
+    return live_fetch(response, SOURCE, {}, LICENCE, CITATION)
 
 
 def fetch_snapshot(snapshot: Snapshot) -> RawFetch:

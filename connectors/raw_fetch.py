@@ -25,6 +25,23 @@ def utc_now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def live_fetch(response, source: str, parameters: dict, licence: str, citation: str) -> RawFetch:
+    """The RawFetch of one live HTTP response; the URL is stored without secrets."""
+    from connectors.provenance import redact_url
+
+    return RawFetch(
+        source=source,
+        mode="live",
+        url=redact_url(response.url),
+        parameters=parameters,
+        content=response.content,
+        http_status=response.status_code,
+        retrieved_at=utc_now_iso(),
+        licence=licence,
+        citation=citation,
+    )
+
+
 def from_snapshot(snapshot: Snapshot, relative_path: str) -> RawFetch:
     content, entry = snapshot.read(relative_path)
     return RawFetch(

@@ -14,8 +14,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.provenance import redact_url
-from connectors.raw_fetch import RawFetch, from_snapshot, utc_now_iso
+from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 SOURCE = "worldbank"
@@ -76,17 +75,7 @@ def fetch_live(
                                       f"(total {meta['total']}); page 1 said {pages} pages, total {total}")
         received += len(records)
         fetches.append(
-            RawFetch(
-                source=SOURCE,
-                mode="live",
-                url=redact_url(response.url),
-                parameters=params,
-                content=response.content,
-                http_status=response.status_code,
-                retrieved_at=utc_now_iso(),
-                licence=LICENCE,
-                citation=CITATION,
-            )
+            live_fetch(response, SOURCE, params, LICENCE, CITATION)
         )
         page += 1
     if received != total:
