@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 import requests
 
-from connectors.errors import SchemaDriftError, SourceError
+from connectors.errors import HttpStatusError, SchemaDriftError, SourceError
 from connectors.http import get_bytes
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
@@ -158,25 +158,14 @@ def powertrain(fuel_type: str | None, fuel_mode: str | None) -> str:
 
 def _get(session: requests.Session, url: str, year: int) -> requests.Response:
     """``get_bytes``, except that a 4xx carrying Discodata's error envelope is reported with the
-    envelope's code and message (``get_bytes`` drops the body of a non-200 answer)."""
-    kept: list[requests.Response] = []
-
-    def keep_client_errors(response, *args, **kwargs):
-        if 400 <= response.status_code < 500 and response.status_code != 429:
-            kept.append(response)
-        return response
-
-    # A per-call hook on the caller's session: removed in ``finally`` so it never outlives this call.
-    session.hooks["response"].append(keep_client_errors)
+    envelope's code and message."""
     try:
         return get_bytes(session, SOURCE, url)
-    except SourceError:
-        message = _envelope_message(kept[-1].content) if kept else None
+    except HttpStatusError as error:
+        message = _envelope_message(error.body) if 400 <= error.status < 500 else None
         if message is None:
             raise
-        raise SourceError(SOURCE, f"Discodata rejected the query for {year} (HTTP {kept[-1].status_code}): {message}") from None
-    finally:
-        session.hooks["response"].remove(keep_client_errors)
+        raise SourceError(SOURCE, f"Discodata rejected the query for {year} (HTTP {error.status}): {message}") from None
 
 
 def _decode(content: bytes):

@@ -17,3 +17,13 @@ class SchemaDriftError(SourceError):
     def __init__(self, source: str, field: str, message: str):
         self.field = field
         super().__init__(source, f"schema drift in field '{field}': {message}")
+
+
+class HttpStatusError(SourceError):
+    """The source answered with a non-200 status after retries. ``body`` keeps the answer's bytes so a
+    connector can quote a source's own error envelope; the message never includes them."""
+
+    def __init__(self, source: str, message: str, status: int, body: bytes):
+        self.status = status
+        self.body = body
+        super().__init__(source, message)

@@ -12,7 +12,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from connectors.errors import SourceError
+from connectors.errors import HttpStatusError, SourceError
 from connectors.provenance import redact_url, redact_urllib3_logs
 
 USER_AGENT = "greenbridge/0.1 (+https://github.com/greenbridge; vehicle life-cycle footprints)"
@@ -89,7 +89,8 @@ def get_bytes(
     except requests.RequestException as error:
         raise SourceError(source, f"request to {shown} failed ({type(error).__name__}: {_reason(error)})") from None
     if response.status_code != 200:
-        raise SourceError(source, f"HTTP {response.status_code} from {shown} after retries")
+        raise HttpStatusError(source, f"HTTP {response.status_code} from {shown} after retries",
+                              response.status_code, response.content)
     declared = response.headers.get("Content-Length")
     # Only comparable when the body was not content-encoded (requests decompresses gzip).
     unencoded = response.headers.get("Content-Encoding", "identity") == "identity"
