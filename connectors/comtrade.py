@@ -25,9 +25,12 @@ from connectors.snapshot import Snapshot
 SOURCE = "comtrade"
 REFERENCE_SOURCE = "comtrade_partner_areas"
 API_KEY_ENV = "COMTRADE_API_KEY"
-PREVIEW_URL = "https://comtradeapi.un.org/public/v1/preview/C/M/HS"
-DATA_URL = "https://comtradeapi.un.org/data/v1/get/C/M/HS"
-PARTNER_AREAS_URL = "https://comtradeapi.un.org/files/v1/app/reference/partnerAreas.json"
+BASE_URL = "https://comtradeapi.un.org"
+PREVIEW_PATH = "/public/v1/preview/C/M/HS"
+DATA_PATH = "/data/v1/get/C/M/HS"
+PARTNER_AREAS_PATH = "/files/v1/app/reference/partnerAreas.json"
+DATA_URL = BASE_URL + DATA_PATH
+PARTNER_AREAS_URL = BASE_URL + PARTNER_AREAS_PATH
 LICENCE = "UN Comtrade policy on use and re-dissemination (free use with citation)"
 CITATION = "United Nations Comtrade database, China-reported exports of HS 8703 by partner (comtradeapi.un.org)"
 PREVIEW_RECORD_CAP = 500
@@ -78,15 +81,15 @@ def api_period(partition_key: str) -> str:
 
 
 def fetch_live(session: requests.Session, month: str, api_key: str | None = None,
-               preview_url: str = PREVIEW_URL, data_url: str = DATA_URL) -> list[RawFetch]:
+               base_url: str = BASE_URL) -> list[RawFetch]:
     """Fetch one month (``YYYY-MM``) of China's car exports by partner, every HS code above."""
     base = {"reporterCode": REPORTER_CHINA, "flowCode": EXPORT_FLOW, "period": api_period(month),
             "partner2Code": 0, "customsCode": "C00", "motCode": 0, "includeDesc": "false"}
     if api_key:
-        requests_to_make = [(data_url, {**base, "cmdCode": ",".join(CMD_CODES)})]
+        requests_to_make = [(base_url + DATA_PATH, {**base, "cmdCode": ",".join(CMD_CODES)})]
     else:
         # The preview caps every answer at 500 records; ~200 partners fit under it per code.
-        requests_to_make = [(preview_url, {**base, "cmdCode": code}) for code in CMD_CODES]
+        requests_to_make = [(base_url + PREVIEW_PATH, {**base, "cmdCode": code}) for code in CMD_CODES]
     headers = {"Ocp-Apim-Subscription-Key": api_key} if api_key else {}
     fetches = []
     for url, params in requests_to_make:
@@ -99,8 +102,8 @@ def fetch_live(session: requests.Session, month: str, api_key: str | None = None
     return fetches
 
 
-def fetch_partner_areas_live(session: requests.Session, url: str = PARTNER_AREAS_URL) -> list[RawFetch]:
-    response = get_bytes(session, REFERENCE_SOURCE, url)
+def fetch_partner_areas_live(session: requests.Session, base_url: str = BASE_URL) -> list[RawFetch]:
+    response = get_bytes(session, REFERENCE_SOURCE, base_url + PARTNER_AREAS_PATH)
     return [live_fetch(response, REFERENCE_SOURCE, {}, LICENCE, CITATION)]
 
 

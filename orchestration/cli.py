@@ -123,6 +123,7 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
         data_dir=(data_dir or defaults.data_dir).resolve(),
         snapshot_dir=(snapshot_dir or defaults.snapshot_dir).resolve(),
         live=live or defaults.live,
+        endpoints=defaults.endpoints,
     )
     print(f"greenbridge {verb}: {'live APIs' if settings.live else f'snapshot {settings.snapshot_dir}'} -> data dir {settings.data_dir}")
     started = time.monotonic()

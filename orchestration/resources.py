@@ -16,10 +16,16 @@ WAREHOUSE_TAGS = {"greenbridge/warehouse": "writer"}
 
 
 class SourcesResource(ConfigurableResource):
-    """Where raw assets get their bytes: the embedded snapshot (default) or the live APIs."""
+    """Where raw assets get their bytes: the embedded snapshot (default) or the live APIs, optionally
+    through other endpoints (a mirror or proxy) given per source id."""
 
     live: bool = False
     snapshot_dir: str
+    endpoints: dict[str, str] = {}
+
+    def endpoint(self, source: str, default: str) -> str:
+        """The base URL (or file URL) to call for ``source``: its override, else the connector's."""
+        return self.endpoints.get(source, default).rstrip("/")
 
     def snapshot(self) -> Snapshot:
         return Snapshot(self.snapshot_dir)

@@ -31,7 +31,7 @@ DECEMBER = _month_answer("2024-12")
 
 
 def _urls(base_url):
-    return {"preview_url": f"{base_url}/public/v1/preview/C/M/HS", "data_url": f"{base_url}/data/v1/get/C/M/HS"}
+    return {"base_url": base_url}
 
 
 def test_preview_without_key_makes_one_call_per_hs_code():

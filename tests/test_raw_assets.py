@@ -33,3 +33,37 @@ def test_live_ember_without_key_falls_back_to_owid_and_says_so(tmp_path, monkeyp
     assert metadata["fallback"].value == "owid_energy"
     assert "EMBER_API_KEY is not set" in metadata["fallback_reason"].value
     assert not (tmp_path / "data" / "warehouse" / "greenbridge.duckdb").exists(), "nothing should be written"
+
+
+def test_live_trade_partition_lands_through_a_configured_endpoint(tmp_path, monkeypatch):
+    """The live path of the asset itself (not just the connector): 13 preview calls to the endpoint
+    configured for the source, one fetch-log row each, provenance marked live with HTTP 200."""
+    import json
+
+    import duckdb
+
+    from connectors import comtrade
+    from connectors.snapshot import Snapshot
+    from orchestration.assets.raw_comtrade import raw_comtrade__china_car_exports
+    from tests.local_http import scripted_server
+
+    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    document = json.loads(comtrade.fetch_snapshot(Snapshot(DEFAULT_SNAPSHOT_DIR), "2024-12")[0].content)
+    records = [record for record in document["data"] if record["period"] == "202412"]
+    answer = json.dumps({"count": len(records), "data": records, "error": ""}).encode()
+    # The first call asks for HS 8703 (the snapshot's records); the subheadings answer empty.
+    empty = json.dumps({"count": 0, "data": [], "error": ""}).encode()
+    with scripted_server([(200, {}, answer), (200, {}, empty)]) as (base_url, log):
+        resources = _resources(tmp_path, live=True)
+        resources["sources"] = SourcesResource(live=True, snapshot_dir=str(DEFAULT_SNAPSHOT_DIR),
+                                               endpoints={"comtrade": base_url})
+        result = materialize([raw_comtrade__china_car_exports], partition_key="2024-12", resources=resources)
+    assert result.success and len(log) == len(comtrade.CMD_CODES)
+    metadata = result.asset_materializations_for_node("raw__comtrade__china_car_exports")[0].metadata
+    assert metadata["mode"].value == "live" and metadata["http_status"].value == 200
+    assert metadata["url"].value.startswith(base_url + "/public/v1/preview/C/M/HS?")
+    with duckdb.connect(str(tmp_path / "data" / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
+        log_rows = connection.sql("select mode, http_status, partition_key from raw.raw_fetch_log").fetchall()
+        landed = connection.sql("select count(*) from raw.comtrade__china_car_exports").fetchall()[0][0]
+    assert log_rows == [("live", 200, "2024-12")] * len(comtrade.CMD_CODES)
+    assert landed == len(records)

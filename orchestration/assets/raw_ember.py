@@ -40,7 +40,8 @@ def raw_ember__grid_carbon_intensity(context: AssetExecutionContext, sources: So
         return
     # One request per year keeps every partition's bytes separate in the fetch log.
     batches = {
-        year: ember.fetch_live(sources.session(), api_key, int(year), int(year))
+        year: ember.fetch_live(sources.session(), api_key, int(year), int(year),
+                                base_url=sources.endpoint(ember.SOURCE, ember.BASE_URL))
         for year in years
         if int(year) <= date.today().year
     }

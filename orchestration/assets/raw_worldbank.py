@@ -23,7 +23,8 @@ def raw_worldbank__indicators(context: AssetExecutionContext, sources: SourcesRe
         fetches = [
             fetch
             for indicator in worldbank.INDICATORS
-            for fetch in worldbank.fetch_live(session, indicator, worldbank.MARKET_COUNTRY_CODES, FIRST_YEAR, date.today().year)
+            for fetch in worldbank.fetch_live(session, indicator, worldbank.MARKET_COUNTRY_CODES, FIRST_YEAR, date.today().year,
+                                          base_url=sources.endpoint(worldbank.SOURCE, worldbank.BASE_URL))
         ]
     else:
         fetches = worldbank.fetch_snapshot(sources.snapshot())
