@@ -19,6 +19,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.parsing import load_json, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -132,9 +133,9 @@ def parse(content: bytes) -> pd.DataFrame:
         rows.append({column: record[field] for field, column in RECORD_FIELDS.items()})
     frame = pd.DataFrame(rows, columns=list(RECORD_FIELDS.values()))
     for column in ("ref_year", "ref_month", "reporter_code", "partner_code", "partner2_code", "mot_code"):
-        frame[column] = _numbers(frame[column], column, RECORD_FIELDS).astype("Int64")
+        frame[column] = numbers(SOURCE, _field_of(column, RECORD_FIELDS), frame[column]).astype("Int64")
     for column in ("qty", "net_weight_kg", "fob_value_usd", "primary_value_usd"):
-        frame[column] = _numbers(frame[column], column, RECORD_FIELDS).astype("float64")
+        frame[column] = numbers(SOURCE, _field_of(column, RECORD_FIELDS), frame[column])
     frame["period"] = frame["period"].astype(str)
     if not frame["period"].str.fullmatch(r"\d{6}").all():
         raise SchemaDriftError(SOURCE, "period", f"expected YYYYMM monthly periods, got {frame['period'].unique()[:5].tolist()}")
@@ -157,7 +158,7 @@ def parse_partner_areas(content: bytes) -> pd.DataFrame:
             raise SchemaDriftError(REFERENCE_SOURCE, missing[0], f"reference entry {index} lacks it")
         rows.append({column: record.get(field) for field, column in PARTNER_FIELDS.items()})
     frame = pd.DataFrame(rows, columns=list(PARTNER_FIELDS.values()))
-    frame["partner_code"] = _numbers(frame["partner_code"], "partner_code", PARTNER_FIELDS, REFERENCE_SOURCE).astype("Int64")
+    frame["partner_code"] = numbers(REFERENCE_SOURCE, "PartnerCode", frame["partner_code"]).astype("Int64")
     frame["partner_iso3"] = frame["partner_iso3"].astype("string").str.strip().replace("", None)
     frame["is_group"] = frame["is_group"].fillna(False).astype("boolean")
     frame["partner_desc"] = frame["partner_desc"].astype("string")
@@ -165,10 +166,7 @@ def parse_partner_areas(content: bytes) -> pd.DataFrame:
 
 
 def _records(content: bytes, source: str, list_field: str) -> list[dict]:
-    try:
-        document = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise SourceError(source, f"response is not valid JSON (truncated or not JSON): {error}") from None
+    document = load_json(source, content)
     if not isinstance(document, dict):
         raise SchemaDriftError(source, list_field, f"expected a JSON object, got {type(document).__name__}")
     # Comtrade reports failures inside a 200 answer ("error": "...") or, at the API gateway, as
@@ -192,10 +190,6 @@ def _record_count(content: bytes) -> int:
         return 0  # parse() reports the malformed body with its own message
 
 
-def _numbers(values: pd.Series, column: str, fields: dict, source: str = SOURCE) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce")
-    not_numeric = values.notna() & numbers.isna()
-    if not_numeric.any():
-        field = next(name for name, mapped in fields.items() if mapped == column)
-        raise SchemaDriftError(source, field, f"non-numeric values {values[not_numeric].unique()[:5].tolist()}")
-    return numbers
+def _field_of(column: str, fields: dict) -> str:
+    """The response field a warehouse column came from, so drift messages name the source's field."""
+    return next(name for name, mapped in fields.items() if mapped == column)

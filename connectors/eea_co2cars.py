@@ -18,6 +18,7 @@ import requests
 
 from connectors.errors import HttpStatusError, SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.parsing import integers, load_json, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -140,10 +141,10 @@ def parse(content: bytes) -> pd.DataFrame:
         if field != "reporting_year":
             frame[field] = _text(frame[field], field)
     frame["fuel_type"] = frame["fuel_type"].str.lower()
-    frame["reporting_year"] = _integers(frame["reporting_year"], "reporting_year")
-    frame["registrations_units"] = _integers(frame["registrations"], "registrations")
+    frame["reporting_year"] = integers(SOURCE, "reporting_year", frame["reporting_year"])
+    frame["registrations_units"] = integers(SOURCE, "registrations", frame["registrations"])
     for field in MEAN_FIELDS:
-        frame[field] = _numbers(frame[field], field).astype("float64")
+        frame[field] = numbers(SOURCE, field, frame[field])
     frame["powertrain"] = [
         powertrain(fuel_type, fuel_mode) for fuel_type, fuel_mode in zip(frame["fuel_type"], frame["fuel_mode"])
     ]
@@ -162,27 +163,21 @@ def _get(session: requests.Session, url: str, year: int) -> requests.Response:
     try:
         return get_bytes(session, SOURCE, url)
     except HttpStatusError as error:
-        message = _envelope_message(error.body) if 400 <= error.status < 500 else None
+        message = _envelope_message(_json_or_none(error.body)) if 400 <= error.status < 500 else None
         if message is None:
             raise
         raise SourceError(SOURCE, f"Discodata rejected the query for {year} (HTTP {error.status}): {message}") from None
 
 
-def _decode(content: bytes):
-    if not content.strip():
-        raise SourceError(SOURCE, "empty response body")
+def _json_or_none(content: bytes):
     try:
         return json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise SourceError(SOURCE, f"response is not readable JSON ({type(error).__name__}: {error})") from None
-
-
-def _envelope_message(content: bytes) -> str | None:
-    """``error <code>: <message>`` of a Discodata error envelope, or None if it is not one."""
-    try:
-        document = json.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
+
+
+def _envelope_message(document) -> str | None:
+    """``error <code>: <message>`` of a decoded Discodata error envelope, or None if it is not one."""
     if not isinstance(document, dict) or not document.get("errors"):
         return None
     errors = document["errors"] if isinstance(document["errors"], list) else [document["errors"]]
@@ -193,8 +188,8 @@ def _envelope_message(content: bytes) -> str | None:
 
 
 def _results(content: bytes) -> list[dict]:
-    document = _decode(content)
-    message = _envelope_message(content)
+    document = load_json(SOURCE, content)
+    message = _envelope_message(document)
     if message is not None:
         raise SourceError(SOURCE, f"Discodata returned an error envelope: {message}")
     if not isinstance(document, dict) or "results" not in document:
@@ -214,23 +209,3 @@ def _text(values: pd.Series, field: str) -> pd.Series:
         return value.strip()
 
     return values.map(clean).astype(object)
-
-
-def _numbers(values: pd.Series, field: str) -> pd.Series:
-    # Booleans are numbers to pandas; they are not measurements.
-    if any(isinstance(value, bool) for value in values):
-        raise SchemaDriftError(SOURCE, field, "boolean where a number was expected")
-    numbers = pd.to_numeric(values, errors="coerce")
-    not_numeric = values.notna() & numbers.isna()
-    if not_numeric.any():
-        raise SchemaDriftError(SOURCE, field, f"non-numeric values {values[not_numeric].unique()[:5].tolist()}")
-    return numbers
-
-
-def _integers(values: pd.Series, field: str) -> pd.Series:
-    numbers = _numbers(values, field)
-    if numbers.isna().any():
-        raise SchemaDriftError(SOURCE, field, "rows without a value")
-    if (numbers != numbers.round()).any():
-        raise SchemaDriftError(SOURCE, field, f"non-integer values {numbers[numbers != numbers.round()].unique()[:5].tolist()}")
-    return numbers.astype("int64")

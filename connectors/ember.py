@@ -20,6 +20,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.parsing import load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -98,12 +99,7 @@ def parse(content: bytes) -> pd.DataFrame:
 
 def _records(content: bytes) -> list:
     """The ``data`` list of one answer, after checking it is not an error and holds every record."""
-    if not content.strip():
-        raise SourceError(SOURCE, "empty response body")
-    try:
-        payload = json.loads(content)
-    except ValueError as error:
-        raise SourceError(SOURCE, f"response is not valid JSON ({type(error).__name__}: {error})") from None
+    payload = load_json(SOURCE, content)
     if not isinstance(payload, dict):
         raise SourceError(SOURCE, f"expected a JSON object with 'data', got {json.dumps(payload)[:200]}")
     if "data" not in payload:

@@ -15,6 +15,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.parsing import integers, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -65,18 +66,18 @@ def parse(content: bytes) -> pd.DataFrame:
             raise SchemaDriftError(SOURCE, column, f"expected column missing; got {list(frame.columns)[:12]}...")
     frame = frame[list(REQUIRED_COLUMNS)].apply(_blank_as_null)
     out = pd.DataFrame({
-        "epa_vehicle_id": _integers(frame["id"], "id"),
-        "model_year": _integers(frame["year"], "year"),
+        "epa_vehicle_id": integers(SOURCE, "id", frame["id"]),
+        "model_year": integers(SOURCE, "year", frame["year"]),
         **{column: frame[field].astype(object) for field, column in TEXT_COLUMNS.items()},
     })
     out["powertrain"] = frame["atvType"].map(lambda atv: POWERTRAIN_BY_ATV_TYPE.get(atv, "ICEV"))
-    out["tailpipe_co2_g_per_km"] = _numbers(frame["co2TailpipeGpm"], "co2TailpipeGpm") / KM_PER_MILE
-    out["combined_mpg"] = _numbers(frame["comb08"], "comb08")
+    out["tailpipe_co2_g_per_km"] = numbers(SOURCE, "co2TailpipeGpm", frame["co2TailpipeGpm"]) / KM_PER_MILE
+    out["combined_mpg"] = numbers(SOURCE, "comb08", frame["comb08"])
     # EPA writes 0 where a quantity does not apply (combE of a petrol car, range of a PHEV):
     # 0 kWh/100 km or a 0 km range would be read as a measurement, so it becomes null.
-    out["electricity_kwh_per_100km"] = _zero_as_null(_numbers(frame["combE"], "combE")) / KM_PER_MILE
-    out["phev_utility_factor"] = _zero_as_null(_numbers(frame["combinedUF"], "combinedUF"))
-    out["electric_range_km"] = _zero_as_null(_numbers(frame["range"], "range")) * KM_PER_MILE
+    out["electricity_kwh_per_100km"] = _zero_as_null(numbers(SOURCE, "combE", frame["combE"])) / KM_PER_MILE
+    out["phev_utility_factor"] = _zero_as_null(numbers(SOURCE, "combinedUF", frame["combinedUF"]))
+    out["electric_range_km"] = _zero_as_null(numbers(SOURCE, "range", frame["range"])) * KM_PER_MILE
     return out[list(COLUMNS)].reset_index(drop=True)
 
 
@@ -114,21 +115,6 @@ def _read_csv(content: bytes) -> pd.DataFrame:
 def _blank_as_null(values: pd.Series) -> pd.Series:
     stripped = values.str.strip()
     return stripped.where(~stripped.isin(MISSING), None).astype(object)
-
-
-def _numbers(values: pd.Series, field: str) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce")
-    not_numeric = values.notna() & numbers.isna()
-    if not_numeric.any():
-        raise SchemaDriftError(SOURCE, field, f"non-numeric values {values[not_numeric].unique()[:5].tolist()}")
-    return numbers.astype("float64")
-
-
-def _integers(values: pd.Series, field: str) -> pd.Series:
-    numbers = _numbers(values, field)
-    if numbers.isna().any() or (numbers != numbers.round()).any():
-        raise SchemaDriftError(SOURCE, field, "expected an integer in every row")
-    return numbers.astype("int64")
 
 
 def _zero_as_null(numbers: pd.Series) -> pd.Series:

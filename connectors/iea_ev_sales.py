@@ -15,6 +15,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.parsing import integers, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -94,10 +95,10 @@ def parse_dataset(content: bytes, dataset: str) -> pd.DataFrame:
         if header not in frame.columns:
             raise SchemaDriftError(source, header, f"expected column missing; got {list(frame.columns)}")
     frame = frame.apply(lambda values: values.str.strip())
-    years = _numbers(frame["Year"], source, "Year")
-    if years.isna().any() or (years != years.round()).any():
-        raise SchemaDriftError(source, "Year", "expected a whole year in every row")
-    values = _numbers(frame[spec.header], source, spec.header)
+    # OWID leaves a cell empty where it has no value.
+    frame = frame.where(frame != "", None)
+    years = integers(source, "Year", frame["Year"])
+    values = numbers(source, spec.header, frame[spec.header])
     if spec.integer:
         fractional = values.notna() & (values != values.round())
         if fractional.any():
@@ -106,17 +107,8 @@ def parse_dataset(content: bytes, dataset: str) -> pd.DataFrame:
     out = pd.DataFrame({
         "entity": frame["Entity"].astype(object),
         # OWID leaves Code empty for regions it does not code ("Rest of World").
-        "code": frame["Code"].where(frame["Code"] != "", None).astype(object),
-        "year": years.astype("int64"),
+        "code": frame["Code"].astype(object),
+        "year": years,
         spec.column: values,
     })
     return out.reset_index(drop=True)
-
-
-def _numbers(values: pd.Series, source: str, header: str) -> pd.Series:
-    blank = values == ""
-    numbers = pd.to_numeric(values.where(~blank, None), errors="coerce")
-    not_numeric = ~blank & numbers.isna()
-    if not_numeric.any():
-        raise SchemaDriftError(source, header, f"non-numeric values {values[not_numeric].unique()[:5].tolist()}")
-    return numbers.astype("float64")

@@ -14,6 +14,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.parsing import integers, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -54,16 +55,9 @@ def parse(content: bytes) -> pd.DataFrame:
         if column not in frame.columns:
             raise SchemaDriftError(SOURCE, column, f"expected column missing; got {list(frame.columns)[:12]}...")
     frame = frame[list(COLUMNS)].copy()
-    for column in NUMERIC_COLUMNS:
-        values = frame[column].str.strip().replace("", None)
-        numbers = pd.to_numeric(values, errors="coerce")
-        not_numeric = values.notna() & numbers.isna()
-        if not_numeric.any():
-            examples = values[not_numeric].unique()[:5].tolist()
-            raise SchemaDriftError(SOURCE, column, f"non-numeric values {examples}")
-        frame[column] = numbers
-    if frame["year"].isna().any():
-        raise SchemaDriftError(SOURCE, "year", "rows without a year")
-    frame["iso_code"] = frame["iso_code"].str.strip().replace("", None)
-    frame["year"] = frame["year"].astype("int64")
+    # OWID writes a missing value as an empty string.
+    for column in ("iso_code", *NUMERIC_COLUMNS):
+        frame[column] = frame[column].str.strip().replace("", None)
+    frame["year"] = integers(SOURCE, "year", frame["year"])
+    frame["carbon_intensity_elec"] = numbers(SOURCE, "carbon_intensity_elec", frame["carbon_intensity_elec"])
     return frame.rename(columns=COLUMNS).reset_index(drop=True)

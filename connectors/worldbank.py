@@ -14,6 +14,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.parsing import load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -106,12 +107,7 @@ def parse(content: bytes) -> pd.DataFrame:
 
 def _load(content: bytes) -> tuple[dict, list]:
     """Decode one answer into (page metadata with int counts, records), raising on errors and drift."""
-    if not content.strip():
-        raise SourceError(SOURCE, "empty response body")
-    try:
-        payload = json.loads(content)
-    except ValueError as error:
-        raise SourceError(SOURCE, f"response is not valid JSON ({type(error).__name__}: {error})") from None
+    payload = load_json(SOURCE, content)
     _raise_on_error_envelope(payload)
     if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], dict)):
         raise SourceError(SOURCE, f"expected [page metadata, records], got {_preview(payload)}")

@@ -130,7 +130,7 @@ def test_non_numeric_mean_and_malformed_body():
     with pytest.raises(SchemaDriftError) as error:
         eea_co2cars.parse(page(dict(REAL_ROW, mean_fuel_l_per_100km="5,3")))
     assert error.value.field == "mean_fuel_l_per_100km"
-    with pytest.raises(SourceError, match=r"\[eea_co2cars\].*not readable JSON"):
+    with pytest.raises(SourceError, match=r"\[eea_co2cars\].*not valid JSON"):
         eea_co2cars.parse(RECORDED[: len(RECORDED) // 2])
 
 

@@ -1,0 +1,45 @@
+"""Reading a response body into values, with the errors every connector reports the same way: an
+empty or undecodable body is a ``SourceError``; a value of the wrong kind in a field is
+``SchemaDriftError`` naming that field. Source-specific envelopes and layouts stay in each
+connector."""
+
+import json
+
+import pandas as pd
+
+from connectors.errors import SchemaDriftError, SourceError
+
+MAX_EXAMPLES = 5
+
+
+def load_json(source: str, content: bytes):
+    """The decoded JSON document of a response body."""
+    if not content.strip():
+        raise SourceError(source, "empty response body")
+    try:
+        return json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise SourceError(source, f"response is not valid JSON (truncated or not JSON: {type(error).__name__}: {error})") from None
+
+
+def numbers(source: str, field: str, values: pd.Series) -> pd.Series:
+    """``values`` as float64; missing stays missing, anything else that is not a number (text, or a
+    boolean, which pandas would take for 0/1) is schema drift."""
+    if any(isinstance(value, bool) for value in values):
+        raise SchemaDriftError(source, field, "boolean where a number was expected")
+    converted = pd.to_numeric(values, errors="coerce")
+    not_numeric = values.notna() & converted.isna()
+    if not_numeric.any():
+        raise SchemaDriftError(source, field, f"non-numeric values {values[not_numeric].unique()[:MAX_EXAMPLES].tolist()}")
+    return converted.astype("float64")
+
+
+def integers(source: str, field: str, values: pd.Series) -> pd.Series:
+    """``values`` as int64: a whole number in every row, or schema drift."""
+    converted = numbers(source, field, values)
+    if converted.isna().any():
+        raise SchemaDriftError(source, field, "rows without a value")
+    fractional = converted != converted.round()
+    if fractional.any():
+        raise SchemaDriftError(source, field, f"non-integer values {converted[fractional].unique()[:MAX_EXAMPLES].tolist()}")
+    return converted.astype("int64")
