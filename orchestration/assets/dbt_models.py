@@ -71,17 +71,6 @@ DBT_TRANSLATOR = GreenbridgeDbtTranslator(settings=DagsterDbtTranslatorSettings(
 ensure_dbt_manifest()
 
 
-def _seed_keys() -> list[AssetKey]:
-    import json
-
-    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
-    return sorted(AssetKey(["raw", node["name"]]) for node in manifest["nodes"].values() if node["resource_type"] == "seed")
-
-
-# The curated parameter tables (emission factors, method parameters, ...): refreshed quarterly.
-SEED_KEYS = _seed_keys()
-
-
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
@@ -94,3 +83,8 @@ def dbt_greenbridge(context: AssetExecutionContext, dbt: DbtCliResource, warehou
     write_dbt_profile(warehouse.paths)
     with warehouse.store.lock():
         yield from dbt.cli(["build"], context=context).stream()
+
+
+# The curated parameter tables (emission factors, method parameters, ...), refreshed quarterly: the
+# translator keys seeds, and only seeds, under raw/.
+SEED_KEYS = sorted(key for key in dbt_greenbridge.keys if key.path[0] == "raw")

@@ -22,8 +22,9 @@ def raw_comtrade__china_car_exports(context: AssetExecutionContext, sources: Sou
     if sources.live:
         api_key = comtrade.api_key_from_env()
         notes["endpoint"] = "data (COMTRADE_API_KEY set)" if api_key else "public preview (no COMTRADE_API_KEY: 500-record cap per call)"
-        base_url = sources.endpoint(comtrade.SOURCE, comtrade.BASE_URL)
-        batches = {month: comtrade.fetch_live(sources.session(), month, api_key, base_url) for month in months}
+        # One session for every month, so its polite interval spaces all the run's requests.
+        session, base_url = sources.session(), sources.endpoint(comtrade.SOURCE, comtrade.BASE_URL)
+        batches = {month: comtrade.fetch_live(session, month, api_key, base_url) for month in months}
     else:
         snapshot = sources.snapshot()
         batches = {month: comtrade.fetch_snapshot(snapshot, month) for month in months}
@@ -32,6 +33,9 @@ def raw_comtrade__china_car_exports(context: AssetExecutionContext, sources: Sou
 
 @asset(**raw_asset_kwargs(RAW_COMTRADE_PARTNER_AREAS, comtrade.LICENCE, comtrade.PARTNER_AREAS_URL, cadence="quarterly"))
 def raw_comtrade__partner_areas(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
-    fetches = (comtrade.fetch_partner_areas_live(sources.session(), sources.endpoint(comtrade.REFERENCE_SOURCE, comtrade.BASE_URL)) if sources.live
-               else comtrade.fetch_partner_areas_snapshot(sources.snapshot()))
+    if sources.live:
+        base_url = sources.endpoint(comtrade.REFERENCE_SOURCE, comtrade.BASE_URL)
+        fetches = comtrade.fetch_partner_areas_live(sources.session(), base_url)
+    else:
+        fetches = comtrade.fetch_partner_areas_snapshot(sources.snapshot())
     yield from land_raw_table(context, warehouse, PARTNER_AREAS, {UNPARTITIONED: fetches})

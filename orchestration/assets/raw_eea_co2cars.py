@@ -18,7 +18,9 @@ EEA_REGISTRATIONS = RawTable(RAW_EEA_CO2CARS_REGISTRATIONS, eea_co2cars.parse, p
 def raw_eea_co2cars__registrations_by_model(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
     years = context.partition_keys
     if sources.live:
-        batches = {year: eea_co2cars.fetch_live(sources.session(), int(year), sources.endpoint(eea_co2cars.SOURCE, eea_co2cars.BASE_URL)) for year in years}
+        # One session for every year, so its polite interval spaces all the run's requests.
+        session, base_url = sources.session(), sources.endpoint(eea_co2cars.SOURCE, eea_co2cars.BASE_URL)
+        batches = {year: eea_co2cars.fetch_live(session, int(year), base_url) for year in years}
     else:
         snapshot = sources.snapshot()
         batches = {year: eea_co2cars.fetch_snapshot(snapshot, int(year)) for year in years}

@@ -39,9 +39,10 @@ def raw_ember__grid_carbon_intensity(context: AssetExecutionContext, sources: So
         yield MaterializeResult(metadata={"fallback": "owid_energy", "fallback_reason": FALLBACK_NOTE, "fetch_count": 0})
         return
     # One request per year keeps every partition's bytes separate in the fetch log.
+    # One session for every year, so its polite interval spaces all the run's requests.
+    session, base_url = sources.session(), sources.endpoint(ember.SOURCE, ember.BASE_URL)
     batches = {
-        year: ember.fetch_live(sources.session(), api_key, int(year), int(year),
-                                base_url=sources.endpoint(ember.SOURCE, ember.BASE_URL))
+        year: ember.fetch_live(session, api_key, int(year), int(year), base_url=base_url)
         for year in years
         if int(year) <= date.today().year
     }

@@ -17,6 +17,7 @@ from connectors.provenance import FetchRecord, redact_url
 from connectors.raw_fetch import RawFetch
 from orchestration.resources import WarehouseResource
 from warehouse.contracts import ContractViolation, TableContract, validate_frame
+from warehouse.contracts.schema import SOURCE_SHA256
 from warehouse.raw_store import sha256_hex, store_raw_bytes
 
 RAW_SCHEMA = "raw"
@@ -55,7 +56,7 @@ def land_raw_table(
             if table.partition_column is not None:
                 # A snapshot file (or a revised answer) can hold more than the partition asked for.
                 page = page[page[table.partition_column] == table.partition_value(key)]
-            page = page.assign(source_sha256=digest)
+            page = page.assign(**{SOURCE_SHA256.name: digest})
             pages.append(page)
             records.append((key, _record(fetch, digest, raw_path, len(page))))
         frame = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=contract.column_names)

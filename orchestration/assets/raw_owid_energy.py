@@ -16,5 +16,8 @@ OWID_GRID = RawTable(RAW_OWID_GRID_INTENSITY, owid_energy.parse)
 def raw_owid_energy__grid_carbon_intensity(
     context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource
 ):
-    fetch = owid_energy.fetch_live(sources.session(), sources.endpoint(owid_energy.SOURCE, owid_energy.LIVE_URL)) if sources.live else owid_energy.fetch_snapshot(sources.snapshot())
+    if sources.live:
+        fetch = owid_energy.fetch_live(sources.session(), sources.endpoint(owid_energy.SOURCE, owid_energy.LIVE_URL))
+    else:
+        fetch = owid_energy.fetch_snapshot(sources.snapshot())
     yield from land_raw_table(context, warehouse, OWID_GRID, {UNPARTITIONED: [fetch]})

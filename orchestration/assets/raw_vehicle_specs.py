@@ -17,16 +17,20 @@ IEA_EV_SALES_SHARE = RawTable(RAW_IEA_ELECTRIC_CAR_SALES_SHARE, iea_ev_sales.par
 
 @asset(**raw_asset_kwargs(RAW_EPA_FUELECONOMY_VEHICLES, epa_fueleconomy.LICENCE, epa_fueleconomy.LIVE_URL, cadence="monthly"))
 def raw_epa_fueleconomy__vehicles(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
-    fetches = (epa_fueleconomy.fetch_live(sources.session(), sources.endpoint(epa_fueleconomy.SOURCE, epa_fueleconomy.LIVE_URL)) if sources.live
-               else epa_fueleconomy.fetch_snapshot(sources.snapshot()))
+    if sources.live:
+        fetches = epa_fueleconomy.fetch_live(sources.session(), sources.endpoint(epa_fueleconomy.SOURCE, epa_fueleconomy.LIVE_URL))
+    else:
+        fetches = epa_fueleconomy.fetch_snapshot(sources.snapshot())
     yield from land_raw_table(context, warehouse, EPA_VEHICLES, {UNPARTITIONED: fetches})
 
 
 def _iea_asset(table: RawTable, dataset: str):
     @asset(**raw_asset_kwargs(table.contract, iea_ev_sales.LICENCE, iea_ev_sales.URL_TEMPLATE.format(slug=iea_ev_sales.dataset_for(dataset).slug), cadence="monthly"))
     def _raw_iea(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
-        fetches = (iea_ev_sales.fetch_live(sources.session(), dataset, sources.endpoint(dataset, iea_ev_sales.BASE_URL)) if sources.live
-                   else iea_ev_sales.fetch_snapshot(sources.snapshot(), dataset))
+        if sources.live:
+            fetches = iea_ev_sales.fetch_live(sources.session(), dataset, sources.endpoint(dataset, iea_ev_sales.BASE_URL))
+        else:
+            fetches = iea_ev_sales.fetch_snapshot(sources.snapshot(), dataset)
         yield from land_raw_table(context, warehouse, table, {UNPARTITIONED: fetches})
 
     return _raw_iea

@@ -1,10 +1,8 @@
 """Raw contracts of the UN Comtrade connector: China's monthly car exports by partner and HS code,
 and Comtrade's partner reference list."""
 
-from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
-SOURCE_SHA256 = Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from",
-                       pattern=r"^[0-9a-f]{64}$")
 HS_8703_CODES = (
     "8703", "870321", "870322", "870323", "870324", "870331", "870332", "870333",
     "870340", "870350", "870360", "870370", "870380",

@@ -1,7 +1,7 @@
 """Raw contract of the EEA CO2 monitoring connector (``connectors.eea_co2cars``): the Discodata
 aggregate as landed. It rejects only the impossible; plausibility rules come later."""
 
-from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 EEA_POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV", "FCEV")
 
@@ -38,7 +38,7 @@ RAW_EEA_CO2CARS_REGISTRATIONS = TableContract(
                unit="km", nullable=True, min_value=0),
         Column("mean_fuel_l_per_100km", "float64", "Mean fuel consumption over the rows reporting it (EEA Fc); null if none",
                unit="L/100 km", nullable=True, min_value=0),
-        Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$"),
+        SOURCE_SHA256,
     ),
     primary_key=("member_state", "make", "commercial_name", "fuel_type", "fuel_mode", "reporting_year"),
 )

@@ -4,7 +4,7 @@ One row per Ember entity (country, or aggregate such as the EU) and year. Raw ru
 the impossible; the 0-1,300 g/kWh plausibility rule is a separate, quarantining check.
 """
 
-from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 RAW_EMBER_GRID_INTENSITY = TableContract(
     name="ember__grid_carbon_intensity",
@@ -22,7 +22,7 @@ RAW_EMBER_GRID_INTENSITY = TableContract(
         Column("carbon_intensity_elec_g_per_kwh", "float64",
                "Carbon intensity of electricity generation (Ember emissions_intensity_gco2_per_kwh)",
                unit="g CO2e/kWh", nullable=True, min_value=0, max_value=2000),
-        Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$"),
+        SOURCE_SHA256,
     ),
     primary_key=("entity", "year"),
 )

@@ -1,7 +1,7 @@
 """Raw contract of the US EPA fueleconomy.gov connector (``connectors.epa_fueleconomy``): the
 vehicles file as landed, in km. It rejects only the impossible; plausibility rules come later."""
 
-from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 EPA_POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV", "FCEV")
 
@@ -35,7 +35,7 @@ RAW_EPA_FUELECONOMY_VEHICLES = TableContract(
                unit="fraction", nullable=True, min_value=0, max_value=1),
         Column("electric_range_km", "float64", "EV range (EPA range x 1.609344); null where 0 (PHEVs: EPA rangeA, not kept)",
                unit="km", nullable=True, min_value=0),
-        Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$"),
+        SOURCE_SHA256,
     ),
     primary_key=("epa_vehicle_id",),
 )

@@ -2,7 +2,7 @@
 sales and sales share from the OWID grapher CSVs, as landed. They reject only the impossible;
 plausibility rules come later."""
 
-from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 _OWID_CODE_PATTERN = r"^([A-Z]{3}|OWID_[A-Z0-9_]+)$"
 
@@ -16,7 +16,6 @@ def _keys() -> tuple[Column, ...]:
     )
 
 
-_SHA = Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$")
 
 RAW_IEA_ELECTRIC_CAR_SALES = TableContract(
     name="iea__electric_car_sales",
@@ -31,7 +30,7 @@ RAW_IEA_ELECTRIC_CAR_SALES = TableContract(
         # published negative in some years (2013, 2015, 2019, 2022).
         Column("electric_car_sales_units", "int64", "Electric cars sold (OWID 'Electric cars sold')",
                unit="vehicles", nullable=True),
-        _SHA,
+        SOURCE_SHA256,
     ),
     primary_key=("entity", "year"),
 )
@@ -48,7 +47,7 @@ RAW_IEA_ELECTRIC_CAR_SALES_SHARE = TableContract(
         Column("electric_car_sales_share_pct", "float64",
                "Share of new cars that are electric (OWID 'Share of new cars that are electric')",
                unit="%", nullable=True, min_value=0, max_value=100),
-        _SHA,
+        SOURCE_SHA256,
     ),
     primary_key=("entity", "year"),
 )

@@ -4,7 +4,7 @@ Long format: one row per indicator, country (or World Bank aggregate) and year, 
 each indicator's values named in ``value_unit``. Raw rules reject only the impossible.
 """
 
-from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 RAW_WORLDBANK_INDICATORS = TableContract(
     name="worldbank__indicators",
@@ -26,7 +26,7 @@ RAW_WORLDBANK_INDICATORS = TableContract(
         Column("value_unit", "string", "Unit of value (from the connector's INDICATORS: persons, current USD, t CO2e per capita...)"),
         Column("last_updated", "string", "Date the World Bank last updated the indicator (page metadata lastupdated)",
                pattern=r"^\d{4}-\d{2}-\d{2}$"),
-        Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$"),
+        SOURCE_SHA256,
     ),
     primary_key=("indicator_id", "country_wb_id", "year"),
 )

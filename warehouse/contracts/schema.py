@@ -41,6 +41,11 @@ class Column:
         return f"{self.description} [{self.unit}]" if self.unit else self.description
 
 
+# Every raw table carries the sha256 of the bytes each row was parsed from (the landing code adds it),
+# so a published number traces to the exact source bytes.
+SOURCE_SHA256 = Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$")
+
+
 @dataclass(frozen=True)
 class TableContract:
     name: str

@@ -16,7 +16,7 @@ from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
 from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
 from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
 from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
-from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 ISO3_PATTERN = r"^[A-Z]{3}$"
 POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV")
@@ -43,7 +43,7 @@ RAW_OWID_GRID_INTENSITY = TableContract(
                # Real published values reach 1,306 (Turkmenistan 2015-2023): the contract rejects only the
                # impossible; the standard's 0-1,300 plausibility rule is a separate, quarantining check.
                unit="g CO2e/kWh", nullable=True, min_value=0, max_value=2000),
-        Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$"),
+        SOURCE_SHA256,
     ),
     primary_key=("country", "year"),
 )
