@@ -31,6 +31,11 @@ class DataPaths:
         return self.root / "raw" / "sha256"
 
     @property
+    def registrations_inbox_dir(self) -> Path:
+        """Default folder of dropped registrations files (``GREENBRIDGE_REGISTRATIONS_DIR`` overrides it)."""
+        return self.root / "inbox" / "registrations"
+
+    @property
     def published_dir(self) -> Path:
         return self.root / "published"
 

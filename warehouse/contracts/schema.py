@@ -31,6 +31,10 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     pattern: str | None = None
+    # "table.column" this column's values must exist in (a dbt relationships test), and the same for
+    # a semicolon-separated list of ids (the in-project test ids_exist_in).
+    references: str | None = None
+    cites: str | None = None
 
     def __post_init__(self) -> None:
         if self.dtype not in _TYPES:
@@ -123,6 +127,12 @@ class TableContract:
                 tests.append({"value_between": {"arguments": bounds}})
             if self.primary_key == (column.name,):
                 tests.append("unique")
+            if column.references is not None:
+                table, field_name = column.references.split(".")
+                tests.append({"relationships": {"arguments": {"to": f"ref('{table}')", "field": field_name}}})
+            if column.cites is not None:
+                table, field_name = column.cites.split(".")
+                tests.append({"ids_exist_in": {"arguments": {"to": f"ref('{table}')", "field": field_name}}})
             entry: dict[str, Any] = {
                 "name": column.name,
                 "description": column.documentation,

@@ -14,16 +14,23 @@ from warehouse.contracts.raw_comtrade import RAW_COMTRADE_CHINA_CAR_EXPORTS, RAW
 from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
 from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
 from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
+from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MONTH
 from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
 from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
+from warehouse.contracts.marts import (
+    CONSUMPTION_BASES,
+    DIM_MARKET,
+    FCT_EXPORT_EXPOSURE,
+    FCT_MARKET_FOOTPRINT,
+    FCT_VEHICLE_FOOTPRINT,
+    FUELS,
+    MARKET_CODES,
+    POWERTRAINS,
+)
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 ISO3_PATTERN = r"^[A-Z]{3}$"
-POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV")
-FUELS = ("petrol", "diesel", "electricity")
 CHEMISTRIES = ("LFP", "NMC622", "NMC811", "NCA", "LMO", "NMC")
-CONSUMPTION_BASES = ("WLTP", "NEDC", "CLTC", "EPA", "REAL_WORLD")
-MARKET_CODES = ("CHN", "IDN", "THA", "SGP", "HUN", "POL", "ZAF", "PAK", "RUS", "EU27", "USA")
 CONFIDENCE_TAGS = ("V", "V2", "D", "R")
 
 RAW_OWID_GRID_INTENSITY = TableContract(
@@ -104,6 +111,13 @@ _PROVENANCE_COLUMNS = (
     Column("notes", "string", "Caveats, ranges and proxies", nullable=True),
     Column("seed_version", "string", "Version of the seed file the row belongs to", nullable=True),
 )
+# The provenance of a parameter row in the smaller seeds: source, year and confidence.
+_PROVENANCE_SOURCE_COLUMNS = (
+    _PROVENANCE_COLUMNS[0],
+    _PROVENANCE_COLUMNS[1],
+    Column("reference_year", "int64", "Reference year of the value", unit="year", min_value=1990, max_value=2100),
+    *_PROVENANCE_COLUMNS[2:],
+)
 
 EMISSION_FACTORS = TableContract(
     name="emission_factors",
@@ -132,52 +146,46 @@ METHOD_PARAMETERS = TableContract(
     primary_key=("parameter_id",),
 )
 
-_STAGES = (
-    ("raw_materials", "Raw material acquisition: vehicle materials and traction battery materials"),
-    ("production", "Vehicle production: assembly energy at the production country's grid, and battery assembly"),
-    ("fuel_production", "Fuel production: well-to-tank of fuel, or electricity generation plus grid losses"),
-    ("fuel_use", "Fuel use: tank-to-wheel combustion CO2, CH4 and N2O (zero for electricity)"),
-    ("total", "Sum of the four stages of the standard's core boundary"),
+MARKET_LIFETIME = TableContract(
+    name="market_lifetime",
+    layer="parameters",
+    description="Default lifetime distance and service life of a car per market, each with its source.",
+    columns=(
+        Column("market_code", "string", "Market code", allowed_values=MARKET_CODES),
+        Column("lifetime_km", "float64", "Lifetime distance", unit="km", min_value=50_000, max_value=500_000),
+        Column("lifetime_years", "float64", "Service life", unit="years", min_value=3, max_value=40),
+        *_PROVENANCE_SOURCE_COLUMNS,
+    ),
+    primary_key=("market_code",),
 )
 
-FCT_VEHICLE_FOOTPRINT = TableContract(
-    name="fct_vehicle_footprint",
-    layer="marts",
-    description=(
-        "Life-cycle carbon footprint of each catalogue model in each market and registration year, "
-        "by stage of the Belt and Road standard, per vehicle and per km over the lifetime."
-    ),
+CONSUMPTION_UPLIFT = TableContract(
+    name="consumption_uplift",
+    layer="parameters",
+    description="Real-world uplift multipliers of declared consumption per test cycle, powertrain and energy carrier.",
     columns=(
-        Column("model_id", "string", "Vehicle model variant (dim_vehicle_model.model_id)"),
-        Column("market_code", "string", "Market the car is used in (ISO3, or EU27)", allowed_values=MARKET_CODES),
-        Column("registration_year", "int64", "Year of first registration", unit="year", min_value=2015, max_value=2100),
-        Column("make", "string", "Brand"),
-        Column("model", "string", "Model name"),
+        Column("uplift_id", "string", "Stable id cited by footprint rows", pattern=r"^uplift_[a-z_]+$"),
+        Column("consumption_basis", "string", "Test cycle", allowed_values=CONSUMPTION_BASES),
         Column("powertrain", "string", "Powertrain class", allowed_values=POWERTRAINS),
-        Column("fuel", "string", "Main energy carrier", allowed_values=FUELS),
-        Column("consumption_basis", "string", "Test cycle of the consumption used (no real-world uplift in 0.1.0)",
-               allowed_values=CONSUMPTION_BASES),
-        Column("lifetime_km", "float64", "Lifetime distance the per-km values are spread over", unit="km", min_value=1),
-        *(
-            Column(f"{stage}_kg_co2e", "float64", description, unit="kg CO2e/vehicle", min_value=0)
-            for stage, description in _STAGES
-        ),
-        *(
-            Column(f"{stage}_g_co2e_per_km", "float64", description + " (per km)", unit="g CO2e/km", min_value=0)
-            for stage, description in _STAGES
-        ),
-        Column("market_grid_intensity_g_per_kwh", "float64", "Grid intensity used for the market's electricity",
-               unit="g CO2e/kWh", min_value=0, max_value=1300),
-        Column("market_grid_year", "int64", "Year of the grid observation used", unit="year"),
-        Column("market_grid_is_carried_forward", "bool", "True when the registration year had no observation and the last one was used"),
-        Column("production_grid_intensity_g_per_kwh", "float64", "Grid intensity of the production country",
-               unit="g CO2e/kWh", min_value=0, max_value=1300),
-        Column("factor_ids", "string", "Semicolon-separated ids of every factor and parameter used (dim_emission_factor)"),
-        Column("vehicle_estimated_fields", "string", "Catalogue values of this model that are estimated", nullable=True),
-        Column("methodology_version", "string", "Version of the footprint method", pattern=r"^\d+\.\d+\.\d+$"),
-        Column("gwp_set", "string", "GWP set of the results", allowed_values=("AR6",)),
+        Column("energy_carrier", "string", "fuel (PHEV: charge-sustaining) or electricity (PHEV: charge-depleting)",
+               allowed_values=("fuel", "electricity")),
+        Column("uplift_factor", "float64", "Real-world / declared consumption", unit="multiplier", min_value=1, max_value=2),
+        *_PROVENANCE_SOURCE_COLUMNS,
     ),
-    primary_key=("model_id", "market_code", "registration_year"),
+    primary_key=("consumption_basis", "powertrain", "energy_carrier"),
+)
+
+PHEV_UTILITY_FACTOR = TableContract(
+    name="phev_utility_factor",
+    layer="parameters",
+    description="PHEV utility factor curves by electric range: each test cycle's type-approval curve and the real-world curve.",
+    columns=(
+        Column("curve", "string", "Test cycle of a type-approval curve, or REAL_WORLD", allowed_values=CONSUMPTION_BASES),
+        Column("electric_range_km", "float64", "Electric (charge-depleting) range", unit="km", min_value=0),
+        Column("utility_factor", "float64", "Share of distance driven charge-depleting", unit="fraction", min_value=0, max_value=1),
+        *_PROVENANCE_SOURCE_COLUMNS,
+    ),
+    primary_key=("curve", "electric_range_km"),
 )
 
 DIM_VEHICLE_MODEL = replace(
@@ -213,16 +221,30 @@ CONTRACTS: dict[str, TableContract] = {
         RAW_IEA_ELECTRIC_CAR_SALES,
         RAW_IEA_ELECTRIC_CAR_SALES_SHARE,
         RAW_WORLDBANK_INDICATORS,
+        RAW_REGISTRATIONS_BY_MODEL_MONTH,
         VEHICLE_CATALOGUE,
         EMISSION_FACTORS,
         METHOD_PARAMETERS,
+        MARKET_LIFETIME,
+        CONSUMPTION_UPLIFT,
+        PHEV_UTILITY_FACTOR,
         FCT_VEHICLE_FOOTPRINT,
+        FCT_MARKET_FOOTPRINT,
+        FCT_EXPORT_EXPOSURE,
+        DIM_MARKET,
         DIM_VEHICLE_MODEL,
         DIM_EMISSION_FACTOR,
     )
 }
 
-PUBLISHED_TABLES = ("fct_vehicle_footprint", "dim_vehicle_model", "dim_emission_factor")
+PUBLISHED_TABLES = (
+    "fct_vehicle_footprint",
+    "fct_market_footprint",
+    "fct_export_exposure",
+    "dim_vehicle_model",
+    "dim_market",
+    "dim_emission_factor",
+)
 
 
 def contract_for(name: str) -> TableContract:

@@ -1,4 +1,6 @@
--- Per-kWh battery material and assembly factors and pack specific energy, one row per chemistry.
+-- Per-kWh traction battery material factor and pack specific energy, one row per chemistry.
+-- Manufacturing energy is not here: it is per kWh for every chemistry and priced at the battery
+-- production country's grid inside the method.
 with materials as (
     select
         upper(replace(factor_id, 'ef_battery_materials_', '')) as battery_chemistry,
@@ -21,7 +23,6 @@ select
     materials.battery_chemistry,
     materials.materials_kg_co2e_per_kwh,
     pack.pack_wh_per_kg,
-    {{ factor_value('ef_battery_assembly') }} as assembly_kg_co2e_per_kwh,
-    materials.materials_factor_id || ';' || pack.pack_parameter_id || ';ef_battery_assembly' as factor_ids
+    materials.materials_factor_id || ';' || pack.pack_parameter_id as factor_ids
 from materials
 inner join pack using (battery_chemistry)

@@ -1,2 +1,13 @@
--- Life-cycle footprint of each catalogue model in each market and registration year.
-{{ footprint_method(ref('stg_vehicles__catalogue')) }}
+-- Life-cycle footprint of each catalogue model in each market and registration year
+-- (the method: macros/method/footprint_method.sql).
+with footprints as (
+    {{ footprint_method(ref('int_footprint__catalogue_inputs')) }}
+)
+
+select
+    footprints.*,
+    catalogue.make,
+    catalogue.model,
+    catalogue.estimated_fields as vehicle_estimated_fields
+from footprints
+inner join {{ ref('stg_vehicles__catalogue') }} as catalogue using (model_id)

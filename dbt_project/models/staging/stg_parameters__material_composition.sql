@@ -1,5 +1,8 @@
--- Average light-vehicle material content, one row per material line of the source table.
+-- Vehicle material content (excluding the traction battery), one row per material line of the
+-- source table, keyed by the powertrain and segment it describes ('*' = any).
 select
+    powertrain,
+    segment,
     material_group,
     material_in_source,
     cast(mass_lb_per_vehicle as double) as mass_lb_per_vehicle,
