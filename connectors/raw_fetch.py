@@ -11,7 +11,7 @@ from connectors.snapshot import Snapshot
 @dataclass(frozen=True)
 class RawFetch:
     source: str
-    mode: str  # "live" or "snapshot"
+    mode: str  # "live", "snapshot", or "file" (a file dropped in a folder)
     url: str
     parameters: dict
     content: bytes

@@ -41,7 +41,8 @@ def build_defs(settings: Settings | None = None, loggers: Mapping[str, LoggerDef
         schedules=ALL_SCHEDULES,
         sensors=[publication_failure_log, follow_upstream_sensor],
         resources={
-            "sources": SourcesResource(live=settings.live, snapshot_dir=str(settings.snapshot_dir), endpoints=settings.endpoints),
+            "sources": SourcesResource(live=settings.live, snapshot_dir=str(settings.snapshot_dir), endpoints=settings.endpoints,
+                                       registrations_dir=str(settings.registrations_inbox)),
             "warehouse": WarehouseResource(data_dir=str(paths.root)),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir)),
         },

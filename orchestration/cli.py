@@ -9,6 +9,10 @@ a step or a blocking check fails; a failed source stops the refresh before anyth
 ``greenbridge refresh --select raw/comtrade__china_car_exports --partition 2024-10..2024-12`` (or
 ``greenbridge backfill raw/comtrade__china_car_exports 2024-10..2024-12``) lands just that range.
 With ``DAGSTER_HOME`` set, runs are recorded in that Dagster instance and show in the UI.
+
+``greenbridge footprint --spec FILE.json --market ISO3 --year YYYY [--lifetime-km N] [--json]``
+computes one vehicle that is not in the catalogue with the same dbt method, against the warehouse a
+refresh built.
 """
 
 import argparse
@@ -38,6 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("asset_key", help="e.g. raw/comtrade__china_car_exports")
     backfill.add_argument("partitions", metavar="KEY[..KEY]", help="e.g. 2024-10..2024-12")
     _add_run_options(backfill)
+    footprint = commands.add_parser("footprint", help="footprint of one vehicle spec (JSON) in one market and year")
+    footprint.add_argument("--spec", type=Path, required=True, help="vehicle spec JSON file (see README)")
+    footprint.add_argument("--market", required=True, help="market code, e.g. IDN, POL, EU27")
+    footprint.add_argument("--year", type=int, required=True, help="registration year, e.g. 2024")
+    footprint.add_argument("--lifetime-km", type=float, default=None,
+                           help="lifetime distance (default: the market's, seed market_lifetime)")
+    footprint.add_argument("--json", action="store_true", help="print one JSON object")
+    footprint.add_argument("--data-dir", type=Path, default=None,
+                           help=f"data root holding the warehouse (default: ./{DEFAULT_DATA_DIR})")
     return parser
 
 
@@ -124,6 +137,7 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
         snapshot_dir=(snapshot_dir or defaults.snapshot_dir).resolve(),
         live=live or defaults.live,
         endpoints=defaults.endpoints,
+        registrations_dir=defaults.registrations_dir,
     )
     print(f"greenbridge {verb}: {'live APIs' if settings.live else f'snapshot {settings.snapshot_dir}'} -> data dir {settings.data_dir}")
     started = time.monotonic()
@@ -180,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         return run(args.live, args.snapshot_dir, args.data_dir, args.select, args.partition)
     if args.command == "backfill":
         return run(args.live, args.snapshot_dir, args.data_dir, [args.asset_key], args.partitions, verb="backfill")
+    if args.command == "footprint":
+        from orchestration.calculator.command import footprint_command
+
+        return footprint_command(args)
     return EXIT_FAILED
 
 

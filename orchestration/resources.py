@@ -17,11 +17,13 @@ WAREHOUSE_TAGS = {"greenbridge/warehouse": "writer"}
 
 class SourcesResource(ConfigurableResource):
     """Where raw assets get their bytes: the embedded snapshot (default) or the live APIs, optionally
-    through other endpoints (a mirror or proxy) given per source id."""
+    through other endpoints (a mirror or proxy) given per source id; and the folder users drop
+    registrations files into (None: the warehouse data dir's ``inbox/registrations``)."""
 
     live: bool = False
     snapshot_dir: str
     endpoints: dict[str, str] = {}
+    registrations_dir: str | None = None
 
     def endpoint(self, source: str, default: str) -> str:
         """The base URL (or file URL) to call for ``source``: its override, else the connector's."""

@@ -1,9 +1,10 @@
 """Run settings: where data lives, where the snapshot is, and whether sources are called live.
 
 Read from the environment (``GREENBRIDGE_DATA_DIR``, ``GREENBRIDGE_SNAPSHOT_DIR``,
-``GREENBRIDGE_LIVE``, and ``GREENBRIDGE_ENDPOINT_<SOURCE>`` to call a source through another base
-URL, e.g. ``GREENBRIDGE_ENDPOINT_COMTRADE=https://mirror.example/comtrade``) so ``dagster dev`` and
-the CLI agree; the CLI's flags override them.
+``GREENBRIDGE_LIVE``, ``GREENBRIDGE_ENDPOINT_<SOURCE>`` to call a source through another base
+URL, e.g. ``GREENBRIDGE_ENDPOINT_COMTRADE=https://mirror.example/comtrade``, and
+``GREENBRIDGE_REGISTRATIONS_DIR``, the folder of dropped registrations files, default
+``<data dir>/inbox/registrations``) so ``dagster dev`` and the CLI agree; the CLI's flags override them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse.paths import DEFAULT_DATA_DIR, DEFAULT_SNAPSHOT_DIR
+from warehouse.paths import DEFAULT_DATA_DIR, DEFAULT_SNAPSHOT_DIR, DataPaths
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 ENDPOINT_PREFIX = "GREENBRIDGE_ENDPOINT_"
+REGISTRATIONS_DIR_VARIABLE = "GREENBRIDGE_REGISTRATIONS_DIR"
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,13 @@ class Settings:
     snapshot_dir: Path
     live: bool = False
     endpoints: dict[str, str] = field(default_factory=dict)
+    # None: the data dir's inbox/registrations (so it follows a --data-dir given to the CLI).
+    registrations_dir: Path | None = None
+
+    @property
+    def registrations_inbox(self) -> Path:
+        """The folder of dropped registrations files."""
+        return self.registrations_dir or DataPaths.at(self.data_dir).registrations_inbox_dir
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -36,4 +45,9 @@ class Settings:
                 for name, value in os.environ.items()
                 if name.startswith(ENDPOINT_PREFIX) and value.strip()
             },
+            registrations_dir=_path_or_none(os.environ.get(REGISTRATIONS_DIR_VARIABLE, "")),
         )
+
+
+def _path_or_none(value: str) -> Path | None:
+    return Path(value.strip()).expanduser().resolve() if value.strip() else None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetCheckResult, AssetExecutionContext, Failure, MaterializeResult, MetadataValue
 
+from connectors.errors import SourceError
 from connectors.provenance import FetchRecord, redact_url
 from connectors.raw_fetch import RawFetch
 from orchestration.resources import WarehouseResource
@@ -52,7 +53,12 @@ def land_raw_table(
         for fetch in fetches:
             digest = sha256_hex(fetch.content)
             raw_path = store_raw_bytes(warehouse.paths.raw_store_dir, fetch.content)
-            page = table.parse(fetch.content)
+            try:
+                page = table.parse(fetch.content)
+            except SourceError as error:
+                # Says which response (or dropped file) it was, without changing the error itself.
+                error.add_note(f"while parsing {redact_url(fetch.url)} {fetch.parameters}")
+                raise
             if table.partition_column is not None:
                 # A snapshot file (or a revised answer) can hold more than the partition asked for.
                 page = page[page[table.partition_column] == table.partition_value(key)]
@@ -75,13 +81,16 @@ def land_raw_table(
     else:
         values = [table.partition_value(key) for key in keys]
         rows = warehouse.store.replace_partitions(RAW_SCHEMA, contract.name, landed, table.partition_column, values)
-    log = pd.DataFrame(
-        [{**record.as_dict(), "partition_key": key, "run_id": context.run_id, "table_name": contract.name}
-         for key, record in records]
-    )
-    log["http_status"] = log["http_status"].astype("Int64")
-    log["partition_key"] = log["partition_key"].astype("string")
-    warehouse.store.append_rows(RAW_SCHEMA, FETCH_LOG_TABLE, log)
+    if records:
+        # No fetch (an empty file drop) still lands the empty table, but logs nothing: an empty log
+        # frame has no columns to append.
+        log = pd.DataFrame(
+            [{**record.as_dict(), "partition_key": key, "run_id": context.run_id, "table_name": contract.name}
+             for key, record in records]
+        )
+        log["http_status"] = log["http_status"].astype("Int64")
+        log["partition_key"] = log["partition_key"].astype("string")
+        warehouse.store.append_rows(RAW_SCHEMA, FETCH_LOG_TABLE, log)
     context.log.info(f"{contract.name}: {rows} rows from {len(records)} fetch(es)"
                      + (f", partitions {keys[0]}..{keys[-1]}" if keys else ""))
     yield AssetCheckResult(check_name=CONTRACT_CHECK_NAME, passed=True, metadata={"rows_validated": rows})

@@ -1,0 +1,90 @@
+"""Registrations file drop: new-car registrations by catalogue model, market and month, from CSV
+files users drop into a folder (``GREENBRIDGE_REGISTRATIONS_DIR``, default
+``<data dir>/inbox/registrations``).
+
+Many markets' associations publish registrations by model monthly as files, not APIs (GAIKINDO
+Indonesia, PZPM/CEPiK Poland, NAAMSA South Africa, ...); a user maps their figures to catalogue
+model ids and drops them here as CSV with the columns ``model_id, market_code, month (YYYY-MM),
+registrations, publisher`` (extra columns are ignored). Every ``*.csv`` file in the folder is one
+fetch; a folder that does not exist holds no files. Licence and citation are each publisher's, as
+named in the file's ``publisher`` column.
+"""
+
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from connectors.errors import SchemaDriftError, SourceError
+from connectors.parsing import integers
+from connectors.raw_fetch import RawFetch
+
+SOURCE = "registration_files"
+MODE = "file"
+SUFFIX = ".csv"
+COLUMNS = ("model_id", "market_code", "month", "registrations", "publisher")
+TEXT_COLUMNS = ("model_id", "market_code", "month", "publisher")
+LICENCE = "the publisher's, as named in the file's publisher column"
+CITATION = "{file}: registrations as published by the publisher named in each row's publisher column"
+
+
+def fetch_directory(directory: str | Path) -> list[RawFetch]:
+    """One fetch per ``*.csv`` file directly in ``directory``, sorted by name; none if it is missing.
+    Hidden files (``.name.csv``, e.g. macOS ``._`` companions) are skipped."""
+    folder = Path(directory).expanduser()
+    if not folder.is_dir():
+        return []
+    files = sorted(
+        (path for path in folder.iterdir()
+         if path.is_file() and path.suffix.lower() == SUFFIX and not path.name.startswith(".")),
+        key=lambda path: path.name,
+    )
+    return [_fetch_file(path) for path in files]
+
+
+def _fetch_file(path: Path) -> RawFetch:
+    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    return RawFetch(
+        source=SOURCE,
+        mode=MODE,
+        url=path.resolve().as_uri(),
+        parameters={"file": path.name},
+        content=path.read_bytes(),
+        http_status=None,
+        retrieved_at=modified.isoformat(timespec="seconds"),
+        licence=LICENCE,
+        citation=CITATION.format(file=path.name),
+    )
+
+
+def parse(content: bytes) -> pd.DataFrame:
+    """One dropped CSV -> one row per model, market and month, text stripped (blank is missing)."""
+    frame = _read_csv(content)
+    frame.columns = [str(column).strip() for column in frame.columns]
+    for column in COLUMNS:
+        if column not in frame.columns:
+            raise SchemaDriftError(SOURCE, column, f"expected column missing; got {list(frame.columns)[:12]}")
+    frame = frame[list(COLUMNS)].apply(_blank_as_null)
+    out = pd.DataFrame({column: frame[column].astype(object) for column in TEXT_COLUMNS})
+    # A figure that is not a whole number (text, '1,234', 12.5) fails naming the field and the value.
+    out["registrations"] = integers(SOURCE, "registrations", frame["registrations"])
+    return out[list(COLUMNS)].reset_index(drop=True)
+
+
+def _read_csv(content: bytes) -> pd.DataFrame:
+    if not content.strip():
+        raise SourceError(SOURCE, "empty file")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(SOURCE, f"file is not UTF-8 CSV text ({error})") from None
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise SourceError(SOURCE, f"file is not a readable CSV: {error}") from None
+
+
+def _blank_as_null(values: pd.Series) -> pd.Series:
+    stripped = values.str.strip()
+    return stripped.where(stripped != "", None).astype(object)
