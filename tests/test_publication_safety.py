@@ -71,7 +71,7 @@ def test_failed_blocking_check_keeps_previous_publication(tmp_path, refreshed_da
         tmp_path, refreshed_data_dir, _set_ember_intensity("PAK", 2024, 1900.0), capsys, snapshot_file=EMBER_FILE
     )
     assert exit_code != 0
-    assert "market_grid_intensity_g_per_kwh" in output and "FAILED" in output
+    assert "market_grid_service_life_g_per_kwh" in output and "FAILED" in output
     assert after == before
 
 

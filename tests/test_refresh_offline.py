@@ -4,9 +4,9 @@ import json
 
 import pyarrow.parquet as pq
 
+from warehouse.contracts.marts import LIFE_CYCLE_STAGES, core_boundary_sum
 from warehouse.contracts.tables import MARKET_CODES, PUBLISHED_TABLES, contract_for
 
-STAGES = ("raw_materials", "production", "fuel_production", "fuel_use")
 
 
 def _read(data_dir, table):
@@ -35,8 +35,11 @@ def test_footprint_has_every_model_in_every_market_and_year(refreshed_data_dir):
 
 def test_stages_sum_to_total_and_bev_has_no_fuel_use(refreshed_data_dir):
     footprint = _read(refreshed_data_dir, "fct_vehicle_footprint").to_pandas()
-    stage_sum = sum(footprint[f"{stage}_kg_co2e"] for stage in STAGES)
-    assert ((stage_sum - footprint["total_kg_co2e"]).abs() < 1e-6).all()
+    # total = the stages inside the core boundary (seed life_cycle_stages); all six sum to total_all_stages.
+    assert set(footprint["core_boundary_stages"]) == {"raw_materials;production;fuel_production;fuel_use"}
+    assert ((core_boundary_sum(footprint) - footprint["total_kg_co2e"]).abs() < 1e-6).all()
+    every_stage = sum(footprint[f"{stage}_kg_co2e"] for stage in LIFE_CYCLE_STAGES)
+    assert ((every_stage - footprint["total_all_stages_kg_co2e"]).abs() < 1e-6).all()
     per_km = footprint["total_kg_co2e"] * 1000 / footprint["lifetime_km"]
     assert ((per_km - footprint["total_g_co2e_per_km"]).abs() < 1e-9).all()
     bev = footprint[footprint["powertrain"] == "BEV"]
@@ -48,7 +51,7 @@ def test_bev_footprint_follows_the_market_grid(refreshed_data_dir):
     bev = footprint[(footprint["model_id"] == "byd_atto3_60kwh_2023") & (footprint["registration_year"] == 2024)]
     by_market = bev.set_index("market_code")
     # Same car: the dirtier grid (Poland, coal) must give a larger electricity stage than the EU average.
-    assert by_market.loc["POL", "market_grid_intensity_g_per_kwh"] > by_market.loc["EU27", "market_grid_intensity_g_per_kwh"]
+    assert by_market.loc["POL", "market_grid_service_life_g_per_kwh"] > by_market.loc["EU27", "market_grid_service_life_g_per_kwh"]
     assert by_market.loc["POL", "fuel_production_kg_co2e"] > by_market.loc["EU27", "fuel_production_kg_co2e"]
     assert by_market.loc["POL", "production_kg_co2e"] == by_market.loc["EU27", "production_kg_co2e"]
 
@@ -79,7 +82,7 @@ def test_every_source_landed_with_a_fetch_log_and_ember_wins_the_grid(refreshed_
         units = connection.sql("select sum(quantity_units) from staging.stg_comtrade__china_car_exports "
                                "where is_world and year = 2023").fetchall()[0][0]
         assert abs(units - 5.39e6) / 5.39e6 < 0.005
-        grid = dict(connection.sql("select area_code || '-' || year, grid_source from intermediate.int_grid__intensity_by_area_year "
+        grid = dict(connection.sql("select area_code || '-' || year, grid_source from intermediate.int_grid__intensity_series "
                                    "where area_code in ('CHN', 'TKM')").fetchall())
     # Ember has China; only OWID has Turkmenistan.
     assert grid["CHN-2024"] == "ember" and grid["TKM-2024"] == "owid"

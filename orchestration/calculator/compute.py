@@ -10,14 +10,12 @@ query cannot be injected into.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 from orchestration.calculator.spec import SpecError, VehicleSpec
+from warehouse.contracts.marts import LIFE_CYCLE_STAGES as STAGES
 from warehouse.dbt_profile import write_dbt_profile
 from warehouse.duckdb_store import Warehouse
 from warehouse.paths import DBT_PROJECT_DIR, DataPaths
 
-STAGES = ("raw_materials", "production", "fuel_production", "fuel_use", "maintenance", "end_of_life")
 
 
 class WarehouseNotReady(RuntimeError):
@@ -116,16 +114,30 @@ def _run_method(request: FootprintRequest, paths: DataPaths) -> dict:
     # The inline query names the input explicitly; {{ }} is Jinja, so the subquery is passed as a string.
     inline = "{{ footprint_method(\"" + render_input(request) + "\") }}"
     target = paths.root / "dbt" / "calculator-target"
-    result = dbtRunner().invoke([
-        "--log-level", "none", "--log-level-file", "info", "show", "--inline", inline, "--limit", "1",
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(paths.dbt_profiles_dir),
-        "--target-path", str(target), "--log-path", str(paths.root / "logs"),
-    ])
+    try:
+        result = dbtRunner().invoke([
+            "--log-level", "none", "--log-level-file", "info", "show", "--inline", inline, "--limit", "1",
+            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(paths.dbt_profiles_dir),
+            "--target-path", str(target), "--log-path", str(paths.root / "logs"),
+        ])
+    finally:
+        _release_duckdb_file()
     if not result.success:
         detail = result.exception or _first_error(result)
         raise RuntimeError(f"dbt could not run the footprint method: {detail}")
     table = result.result.results[0].agate_table
     return dict(zip(table.column_names, table.rows[0]))
+
+
+def _release_duckdb_file() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after an in-process run, so
+    the file is free for the next reader or writer (another process, or a read-only check here)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None and hasattr(environment, "close"):
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 def _first_error(result) -> str:
@@ -147,6 +159,7 @@ def _as_output(request: FootprintRequest, row: dict) -> dict:
         "lifetime_km": float(row["lifetime_km"]),
         "methodology_version": row["methodology_version"],
         "stages_kg": {stage: float(row[f"{stage}_kg_co2e"]) for stage in STAGES},
+        "stages_g_per_km": {stage: float(row[f"{stage}_g_co2e_per_km"]) for stage in STAGES},
         "total_kg": float(row["total_kg_co2e"]),
         "g_per_km": float(row["total_g_co2e_per_km"]),
         "core_boundary_stages": row["core_boundary_stages"].split(";"),

@@ -30,6 +30,17 @@ STAGES = (
     ("total_all_stages", "Sum of all six stages, including those outside the core boundary"),
 )
 
+# The six reported stages (without the totals), in report order.
+LIFE_CYCLE_STAGES = tuple(stage for stage, _ in STAGES if not stage.startswith("total"))
+
+
+def core_boundary_sum(frame, stage_column: str = "{stage}_kg_co2e"):
+    """Row-wise sum of the stages each row lists in core_boundary_stages (the definition of total)."""
+    return sum(
+        frame[stage_column.format(stage=stage)].where(frame["core_boundary_stages"].str.split(";").apply(lambda stages, s=stage: s in stages), 0)
+        for stage in LIFE_CYCLE_STAGES
+    )
+
 
 def _stage_columns(minimum: float | None = 0) -> tuple[Column, ...]:
     per_vehicle = tuple(
