@@ -85,4 +85,4 @@ def test_every_source_landed_with_a_fetch_log_and_ember_wins_the_grid(refreshed_
         grid = dict(connection.sql("select area_code || '-' || year, grid_source from intermediate.int_grid__intensity_series "
                                    "where area_code in ('CHN', 'TKM')").fetchall())
     # Ember has China; only OWID has Turkmenistan.
-    assert grid["CHN-2024"] == "ember" and grid["TKM-2024"] == "owid"
+    assert grid["CHN-2024"] == "ember" and grid["TKM-2023"] == "owid"
