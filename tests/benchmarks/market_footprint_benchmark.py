@@ -103,8 +103,8 @@ def prepare(base_data_dir: Path, data_dir: Path, rows: int) -> int:
     with duckdb.connect(str(data_dir / "warehouse" / "greenbridge.duckdb")) as connection:
         connection.execute(f"""
             create or replace table parameters.vehicle_catalogue as
-            select * replace (model_id || '_v' || variant as model_id)
-            from parameters.vehicle_catalogue, range({variants_per_model}) as variants(variant)
+            select catalogue.* replace (catalogue.model_id || '_v' || copies.copy_number as model_id)
+            from parameters.vehicle_catalogue as catalogue, range({variants_per_model}) as copies(copy_number)
         """)
         connection.execute(f"""
             create or replace table raw.registrations__by_model_month as
@@ -121,7 +121,7 @@ def prepare(base_data_dir: Path, data_dir: Path, rows: int) -> int:
             )
             where n <= {rows}
         """)
-        landed = connection.sql("select count(*) from raw.registrations__by_model_month").fetchone()[0]
+        landed = connection.sql("select count(*) from raw.registrations__by_model_month").fetchall()[0][0]
     run(dbt_command(data_dir, "run", "--exclude", "fct_market_footprint+"))
     return landed
 
@@ -164,9 +164,9 @@ def assert_equal_tables(data_dir: Path) -> int:
             where d.market_code is null or h.market_code is null
                or d.weight_basis <> h.weight_basis or d.model_count <> h.model_count
                or {" or ".join(f"abs(d.{c} - h.{c}) > 1e-6 * greatest(1, abs(d.{c}))" for c in columns if c.endswith(("_co2e", "_per_km")))}
-        """).fetchone()[0]
-        rows = connection.sql("select count(*) from marts.fct_market_footprint").fetchone()[0]
-        weighted = connection.sql("select count(*) from marts.fct_market_footprint where weight_basis = 'registrations'").fetchone()[0]
+        """).fetchall()[0][0]
+        rows = connection.sql("select count(*) from marts.fct_market_footprint").fetchall()[0][0]
+        weighted = connection.sql("select count(*) from marts.fct_market_footprint where weight_basis = 'registrations'").fetchall()[0][0]
     if different or weighted != rows:
         raise SystemExit(f"dbt and hand-written results differ in {different} rows ({weighted}/{rows} registration-weighted)")
     return rows
