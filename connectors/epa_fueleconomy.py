@@ -15,7 +15,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
-from connectors.parsing import integers, numbers
+from connectors.parsing import integers, load_csv, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
@@ -97,19 +97,9 @@ def _csv_bytes(content: bytes) -> bytes:
 
 
 def _read_csv(content: bytes) -> pd.DataFrame:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older EPA files carried a few Windows-1252 model names; cp1252 still fails on bytes
-        # that are no text at all, which are reported as unreadable below.
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise SourceError(SOURCE, f"response is not readable CSV text ({error})") from None
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise SourceError(SOURCE, f"response is not a readable CSV: {error}") from None
+    # Older EPA files carried a few Windows-1252 model names; cp1252 still fails on bytes that are
+    # no text at all, which are reported as unreadable.
+    return load_csv(SOURCE, content, fallback_encoding="cp1252")
 
 
 def _blank_as_null(values: pd.Series) -> pd.Series:

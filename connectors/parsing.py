@@ -3,6 +3,7 @@ empty or undecodable body is a ``SourceError``; a value of the wrong kind in a f
 ``SchemaDriftError`` naming that field. Source-specific envelopes and layouts stay in each
 connector."""
 
+import io
 import json
 
 import pandas as pd
@@ -20,6 +21,24 @@ def load_json(source: str, content: bytes):
         return json.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise SourceError(source, f"response is not valid JSON (truncated or not JSON: {type(error).__name__}: {error})") from None
+
+
+def load_csv(source: str, content: bytes, what: str = "response", fallback_encoding: str | None = None) -> pd.DataFrame:
+    """The all-text frame of a CSV body (UTF-8, byte-order mark dropped; ``fallback_encoding`` tried
+    when the bytes are not UTF-8). ``what`` names the body in errors ("response", "file")."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if fallback_encoding is None:
+            raise SourceError(source, f"{what} is not UTF-8 CSV text ({error})") from None
+        try:
+            text = content.decode(fallback_encoding)
+        except UnicodeDecodeError as error:
+            raise SourceError(source, f"{what} is not readable CSV text ({error})") from None
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise SourceError(source, f"{what} is not a readable CSV: {error}") from None
 
 
 def numbers(source: str, field: str, values: pd.Series) -> pd.Series:

@@ -10,14 +10,13 @@ fetch; a folder that does not exist holds no files. Licence and citation are eac
 named in the file's ``publisher`` column.
 """
 
-import io
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from connectors.errors import SchemaDriftError, SourceError
-from connectors.parsing import integers
+from connectors.parsing import integers, load_csv
 from connectors.raw_fetch import RawFetch
 
 SOURCE = "registration_files"
@@ -75,14 +74,7 @@ def parse(content: bytes) -> pd.DataFrame:
 def _read_csv(content: bytes) -> pd.DataFrame:
     if not content.strip():
         raise SourceError(SOURCE, "empty file")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SourceError(SOURCE, f"file is not UTF-8 CSV text ({error})") from None
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise SourceError(SOURCE, f"file is not a readable CSV: {error}") from None
+    return load_csv(SOURCE, content, what="file")
 
 
 def _blank_as_null(values: pd.Series) -> pd.Series:
