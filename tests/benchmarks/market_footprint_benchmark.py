@@ -26,12 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from warehouse.contracts.marts import STAGES
+
 REPO = Path(__file__).resolve().parents[2]
 MONTHS = 24
 START_MARKER = "<!-- market-footprint-benchmark:start -->"
 END_MARKER = "<!-- market-footprint-benchmark:end -->"
-STAGES = ("raw_materials", "production", "fuel_production", "fuel_use", "maintenance", "end_of_life", "total",
-          "total_all_stages")
+STAGE_COLUMNS = tuple(stage for stage, _ in STAGES)  # the six stages and both totals
 
 HAND_QUERY = """
 create or replace table main.hand_market_footprint as
@@ -68,7 +69,7 @@ left join exports as e using (market_code, registration_year, powertrain)
 
 def hand_query() -> str:
     parts = []
-    for stage in STAGES:
+    for stage in STAGE_COLUMNS:
         for column in (f"{stage}_kg_co2e", f"{stage}_g_co2e_per_km"):
             parts.append(
                 f"case when sum(coalesce(r.registrations, 0)) > 0 then sum(f.{column} * coalesce(r.registrations, 0)) "

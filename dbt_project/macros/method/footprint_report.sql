@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro footprint_report(relation) %}
-{%- set stage_names = ['raw_materials', 'production', 'fuel_production', 'fuel_use', 'maintenance', 'end_of_life'] -%}
+{%- set stage_names = var('life_cycle_stages') -%}
 totals as (
     select
         *,

@@ -1,7 +1,7 @@
 {#-
   The six stages of the method in kg CO2e per vehicle, from the priced inputs of footprint_method.
   Parameters and factors are looked up by id in the seeds (parameter_value / factor_value); the
-  ids are listed again in stage_factor_ids so every number cites what it used.
+  ids are listed again in factor_ids so every number cites what it used.
   Emits a CTE `stages`.
 -#}
 {% macro footprint_stages(relation) %}
@@ -11,7 +11,13 @@ masses as (
         curb_mass_kg - battery_pack_mass_kg as glider_mass_kg,
         case when battery_kwh > 0
             then greatest(ceil(lifetime_km / {{ parameter_value('battery_lifetime_km') }}) - 1, 0)
-            else 0 end as traction_battery_replacements
+            else 0 end as traction_battery_replacements,
+        case when battery_kwh > 0
+            then battery_kwh * (
+                {{ parameter_value('battery_manufacturing_electricity_kwh_per_kwh') }} * battery_grid_g_per_kwh / 1000
+                + {{ parameter_value('battery_manufacturing_heat_mj_per_kwh') }} * {{ factor_value('ef_heat_natural_gas') }}
+            )
+            else 0 end as battery_production_kg
     from {{ relation }}
 ),
 
@@ -46,9 +52,8 @@ stages as (
             then floor(lifetime_km / {{ parameter_value('oil_change_interval_km') }})
                  * {{ parameter_value('engine_oil_litres_per_change') }} * {{ factor_value('ef_lubricating_oil') }}
             else 0 end
-        + traction_battery_replacements * (battery_materials_kg + battery_production_kg) as maintenance_kg_co2e,
-        traction_battery_replacements * (battery_materials_kg + battery_production_kg)
-            as maintenance_traction_battery_kg_co2e,
+        + maintenance_traction_battery_kg_co2e as maintenance_kg_co2e,
+        maintenance_traction_battery_kg_co2e,
 
         glider_mass_kg * {{ factor_value('ef_vehicle_end_of_life') }}
             + battery_pack_mass_kg * {{ factor_value('ef_battery_end_of_life') }} as end_of_life_kg_co2e,
@@ -74,12 +79,8 @@ stages as (
     from (
         select
             *,
-            case when battery_kwh > 0
-                then battery_kwh * (
-                    {{ parameter_value('battery_manufacturing_electricity_kwh_per_kwh') }} * battery_grid_g_per_kwh / 1000
-                    + {{ parameter_value('battery_manufacturing_heat_mj_per_kwh') }} * {{ factor_value('ef_heat_natural_gas') }}
-                )
-                else 0 end as battery_production_kg
+            traction_battery_replacements * (battery_materials_kg + battery_production_kg)
+                as maintenance_traction_battery_kg_co2e
         from masses
     )
 ),

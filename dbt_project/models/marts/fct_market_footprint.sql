@@ -5,8 +5,7 @@
       market that year: every catalogue model of the powertrain counts equally, and vehicle_count
       is the export quantity;
     - unweighted: neither; a plain mean of the catalogue models, vehicle_count NULL. -#}
-{%- set stages = ['raw_materials', 'production', 'fuel_production', 'fuel_use', 'maintenance', 'end_of_life',
-                  'total', 'total_all_stages'] -%}
+{%- set stages = var('life_cycle_stages') + ['total', 'total_all_stages'] -%}
 with registrations as (
     select model_id, market_code, year as registration_year, sum(registrations) as registrations
     from {{ ref('stg_registrations__by_model_month') }}
@@ -24,10 +23,7 @@ exports as (
 weighted as (
     select
         footprints.*,
-        coalesce(registrations.registrations, 0) as registrations,
-        sum(coalesce(registrations.registrations, 0)) over (
-            partition by footprints.market_code, footprints.registration_year, footprints.powertrain
-        ) as powertrain_registrations
+        coalesce(registrations.registrations, 0) as registrations
     from {{ ref('fct_vehicle_footprint') }} as footprints
     left join registrations
         on registrations.model_id = footprints.model_id
