@@ -161,8 +161,10 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
                 result = job.execute_in_process(raise_on_error=False, run_config={"loggers": {"progress": {}}},
                                                 tags=tags, instance=instance)
                 results.append(result)
-                if not result.success:
-                    break  # a failed source must not be followed by a publication from stale inputs
+                if summarise(result, 0).failed:
+                    # A failed source (or a source whose rows broke its contract) must not be followed
+                    # by a publication from stale or partial inputs.
+                    break
     finally:
         set_progress_stream(None)
     summary = summarise(results, time.monotonic() - started)

@@ -8,7 +8,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 
-from dagster import DagsterEventType, logger
+from dagster import AssetCheckSeverity, DagsterEventType, logger
 
 STEP_EVENTS = {
     DagsterEventType.STEP_START: "started",
@@ -63,12 +63,19 @@ class ProgressHandler(logging.Handler):
             if evaluation.passed:
                 self.passed_checks_by_step[event.step_key] = self.passed_checks_by_step.get(event.step_key, 0) + 1
             else:
-                self._write(f"          check FAILED {evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+                level = "WARNING" if is_warning(evaluation) else "FAILED"
+                detail = f": {evaluation.description}" if getattr(evaluation, "description", None) else ""
+                self._write(f"          check {level} {evaluation.asset_key.to_user_string()}:{evaluation.check_name}{detail}")
 
     def _write(self, line: str) -> None:
         stream = _progress_stream or sys.stdout
         stream.write(line + "\n")
         stream.flush()
+
+
+def is_warning(evaluation) -> bool:
+    """A failed check of severity WARN reports without stopping publication."""
+    return evaluation.severity == AssetCheckSeverity.WARN
 
 
 def _user_error(error):
@@ -97,11 +104,15 @@ class RunSummary:
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
     blocking_failed: list[str] = field(default_factory=list)
+    checks_warned: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    # check name -> what it reported (the rule and what was observed)
+    descriptions: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return not self.success or bool(self.blocking_failed) or bool(self.failed_steps)
+        """A step failed, or a check failed with severity ERROR (which stops publication)."""
+        return not self.success or bool(self.checks_failed) or bool(self.failed_steps)
 
     def render(self) -> str:
         lines = ["", "Summary", f"  run: {'succeeded' if self.success else 'FAILED'} in {self.duration_s:.1f} s"]
@@ -113,10 +124,17 @@ class RunSummary:
             lines += [f"    {table}: {rows} rows" for table, rows in sorted(self.published.items())]
         else:
             lines.append("  published tables: none (the previous publication is unchanged)")
-        lines.append(f"  checks: {len(self.checks_passed)} passed, {len(self.checks_failed)} failed")
-        lines += [f"    FAILED {name}" + (" (blocking)" if name in self.blocking_failed else "") for name in self.checks_failed]
+        lines.append(f"  checks: {len(self.checks_passed)} passed, {len(self.checks_warned)} warnings, "
+                     f"{len(self.checks_failed)} failed")
+        lines += [f"    FAILED {name}" + (" (blocking)" if name in self.blocking_failed else "") + self._detail(name)
+                  for name in self.checks_failed]
+        lines += [f"    WARNING {name}{self._detail(name)}" for name in self.checks_warned]
         lines += [f"  failed step: {step}" for step in self.failed_steps]
         return "\n".join(lines)
+
+    def _detail(self, name: str) -> str:
+        text = self.descriptions.get(name)
+        return f": {text[:300]}" if text else ""
 
 
 def summarise(results, duration_s: float) -> RunSummary:
@@ -136,9 +154,16 @@ def summarise(results, duration_s: float) -> RunSummary:
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-            (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
-            if not evaluation.passed and evaluation.blocking:
-                summary.blocking_failed.append(name)
+            if evaluation.passed:
+                summary.checks_passed.append(name)
+            elif is_warning(evaluation):
+                summary.checks_warned.append(name)
+            else:
+                summary.checks_failed.append(name)
+                if evaluation.blocking:
+                    summary.blocking_failed.append(name)
+            if not evaluation.passed and getattr(evaluation, "description", None):
+                summary.descriptions[name] = evaluation.description
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             summary.failed_steps.append(event.step_key)
     return summary

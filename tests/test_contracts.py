@@ -6,6 +6,7 @@ import pytest
 from warehouse.contracts import ContractViolation, validate_frame
 from warehouse.contracts.dbt_properties import expected_files
 from warehouse.contracts.tables import CONTRACTS, RAW_OWID_GRID_INTENSITY
+from warehouse.paths import DBT_PROJECT_DIR
 
 GOOD_ROW = {
     "country": "Indonesia",
@@ -49,3 +50,11 @@ def test_pyarrow_and_pandera_schemas_list_the_same_columns():
 def test_committed_dbt_properties_are_generated_from_the_contracts():
     for path, text in expected_files().items():
         assert path.read_text() == text, f"{path} is stale: run `make docs-contracts`"
+
+
+def test_every_staging_model_has_a_staging_contract():
+    models = {path.stem for path in (DBT_PROJECT_DIR / "models" / "staging").glob("stg_*.sql")}
+    contracts = {name for name, contract in CONTRACTS.items() if contract.layer == "staging"}
+    assert models, "no staging models found"
+    assert models - contracts == set(), "staging models without a staging contract"
+    assert contracts - models == set(), "staging contracts without a model"

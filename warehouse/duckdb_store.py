@@ -98,6 +98,14 @@ class Warehouse:
         with self.connect(read_only=True) as connection:
             return connection.sql(f"select * from {relation}").df()
 
+    def query_frame(self, sql: str) -> pd.DataFrame:
+        with self.connect(read_only=True) as connection:
+            return connection.sql(sql).df()
+
+    def query_value(self, sql: str):
+        with self.connect(read_only=True) as connection:
+            return connection.sql(sql).fetchall()[0][0]
+
     def read_arrow(self, relation: str):
         with self.connect(read_only=True) as connection:
             return connection.sql(f"select * from {relation}").to_arrow_table()

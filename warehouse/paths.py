@@ -51,6 +51,26 @@ class DataPaths:
     def dbt_profiles_dir(self) -> Path:
         return self.root / "dbt"
 
+    @property
+    def data_quality_results_dir(self) -> Path:
+        """One Parquet file per check step per run, hive-partitioned by run_id (BI reads the folder)."""
+        return self.published_dir / "data_quality_results"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Quarantined rows as Parquet, per run and table, beside the warehouse table quality.quarantine."""
+        return self.published_dir / "data_quality_quarantine"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        """The Great Expectations Data Docs site (static HTML) of the validation runs."""
+        return self.published_dir / "data_docs"
+
+    @property
+    def gx_project_dir(self) -> Path:
+        """The file-backed GX project keeping suites and validation results for the Data Docs."""
+        return self.root / "quality" / "gx"
+
     def published_table_dir(self, table: str) -> Path:
         return self.published_dir / table
 

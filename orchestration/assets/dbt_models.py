@@ -1,14 +1,15 @@
 """The dbt project as Dagster assets: seeds (group raw), staging, intermediate and marts models.
 
 dbt sources map to the raw assets by key, so lineage runs from each raw source through every model
-to the published Parquet. dbt tests become asset checks. dbt runs under the warehouse pool and the
-warehouse file lock, with one thread.
+to the published Parquet. dbt tests become asset checks; a failing test fails its check (publication then refuses to
+run) without failing the step. dbt runs under the warehouse pool and the warehouse file lock, with
+one thread.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AutomationCondition
+from dagster import AssetExecutionContext, AssetKey, AutomationCondition, Failure
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.automation import follow_upstream
@@ -82,7 +83,16 @@ ensure_dbt_manifest()
 def dbt_greenbridge(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     write_dbt_profile(warehouse.paths)
     with warehouse.store.lock():
-        yield from dbt.cli(["build"], context=context).stream()
+        # A failing dbt test is a failed asset check (severity ERROR) that stops publication, so the
+        # standard's rules still run on what was built and name the rule; a model, seed or test that
+        # cannot run at all fails the step.
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+    errored = [result["unique_id"] for result in invocation.get_artifact("run_results.json")["results"]
+               if result["status"] == "error"]
+    if errored:
+        raise Failure(description=f"dbt build: {len(errored)} node(s) could not run: {', '.join(errored[:10])}"
+                                  f" (see the dbt log in {invocation.target_path})")
 
 
 # The curated parameter tables (emission factors, method parameters, ...), refreshed quarterly: the

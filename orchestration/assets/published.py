@@ -1,12 +1,15 @@
 """Published assets: the marts as Parquet under ``<data-dir>/published/<table>/``, for BI tools.
 
-One step publishes every table together, after all blocking checks on the marts have passed, and
-swaps them in atomically (warehouse/publish.py).
+One step publishes every table together, after all blocking checks on the marts have passed and no
+check of the run failed with severity ERROR (orchestration/checks/publication_gate.py), and swaps
+them in atomically (warehouse/publish.py). Each table's metadata links the run's data-quality
+results and GX Data Docs, published beside the Parquet.
 """
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, TableColumn, TableSchema, multi_asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, TableColumn, TableSchema, multi_asset
 
 from orchestration.automation import follow_upstream
+from orchestration.checks.publication_gate import failed_error_checks
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.contracts.tables import PUBLISHED_TABLES, contract_for
 from warehouse.publish import publish_tables
@@ -31,6 +34,14 @@ def _spec(table: str) -> AssetSpec:
 
 @multi_asset(specs=[_spec(table) for table in PUBLISHED_TABLES], pool=WAREHOUSE_POOL, op_tags=WAREHOUSE_TAGS)
 def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResource):
+    failed = failed_error_checks(context.instance, context.run_id)
+    if failed:
+        raise Failure(
+            description="publication refused, the previous Parquet is unchanged: "
+                        f"{len(failed)} check(s) failed with severity ERROR: " + "; ".join(failed),
+            metadata={"failed_checks": MetadataValue.json(failed)},
+        )
+    paths = warehouse.paths
     tables = {table: (contract_for(table), warehouse.store.read_arrow(f"marts.{table}")) for table in PUBLISHED_TABLES}
     for entry in publish_tables(warehouse.paths, context.run_id, tables):
         context.log.info(f"published {entry.table}: {entry.rows} rows -> {entry.path}")
@@ -41,5 +52,7 @@ def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResour
                 "path": MetadataValue.path(entry.path),
                 "sha256": entry.sha256,
                 "bytes": entry.bytes,
+                "data_quality_results": MetadataValue.path(str(paths.data_quality_results_dir / f"run_id={context.run_id}")),
+                "data_docs": MetadataValue.path(str(paths.data_docs_dir / "index.html")),
             },
         )

@@ -4,21 +4,29 @@ partitions fetched), log each fetch in ``raw.raw_fetch_log``, and describe it al
 materialization metadata. Shared by every raw asset, so each asset only says what it fetches.
 
 Everything is parsed and validated before anything is written: a malformed page, a schema drift or
-a contract violation in any partition fails the step and leaves the warehouse as it was.
+a table-level contract break (a missing column) in any partition fails the step and leaves the
+warehouse as it was. Rows breaking a row-level rule (a range, an ISO code, a duplicate key, the
+carbon balance) are quarantined with the rule and reason (``quality.quarantine`` and Parquet under
+``published/data_quality_quarantine``), the other rows land, and the blocking contract check fails
+with severity ERROR, so nothing downstream runs and the previous publication stays as it was.
 """
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
-from dagster import AssetCheckResult, AssetExecutionContext, Failure, MaterializeResult, MetadataValue
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, Failure, MaterializeResult, MetadataValue
 
 from connectors.errors import SourceError
 from connectors.provenance import FetchRecord, redact_url
 from connectors.raw_fetch import RawFetch
 from orchestration.resources import WarehouseResource
-from warehouse.contracts import ContractViolation, TableContract, validate_frame
+from warehouse.contracts import ContractViolation, TableContract
 from warehouse.contracts.schema import SOURCE_SHA256
+from warehouse.contracts.validation import CONTRACT_RULE_ID, split_by_contract
+from warehouse.quality.results import CheckOutcome, quarantine_frame, write_check_results, write_quarantine
+from warehouse.quality.rules import BLOCKING
 from warehouse.raw_store import sha256_hex, store_raw_bytes
 
 RAW_SCHEMA = "raw"
@@ -47,7 +55,7 @@ def land_raw_table(
 ) -> Iterator[AssetCheckResult | MaterializeResult]:
     """Land ``batches`` (partition key, or None, -> the fetches answering it) as ``raw.<table>``."""
     contract = table.contract
-    frames, records = [], []
+    frames, records, quarantined, rule_failures = [], [], [], []
     for key, fetches in batches.items():
         pages = []
         for fetch in fetches:
@@ -67,13 +75,17 @@ def land_raw_table(
             records.append((key, _record(fetch, digest, raw_path, len(page))))
         frame = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=contract.column_names)
         try:
-            frames.append(validate_frame(contract, frame))
+            split = split_by_contract(contract, frame)
         except ContractViolation as violation:
             where = f" partition {key}" if key is not None else ""
             raise Failure(
                 description=f"[{fetches[0].source if fetches else contract.name}]{where}: {violation}",
                 metadata={"rule_failures": MetadataValue.json(violation.failures)},
             ) from None
+        frames.append(split.valid)
+        if split.quarantined_count:
+            quarantined.append(quarantine_frame(contract.name, context.run_id, frame, split.reasons))
+            rule_failures += [{**failure, "partition": key} for failure in split.failures]
     landed = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=contract.column_names)
     keys = [key for key in batches if key is not None]
     if table.partition_column is None:
@@ -93,8 +105,46 @@ def land_raw_table(
         warehouse.store.append_rows(RAW_SCHEMA, FETCH_LOG_TABLE, log)
     context.log.info(f"{contract.name}: {rows} rows from {len(records)} fetch(es)"
                      + (f", partitions {keys[0]}..{keys[-1]}" if keys else ""))
-    yield AssetCheckResult(check_name=CONTRACT_CHECK_NAME, passed=True, metadata={"rows_validated": rows})
-    yield MaterializeResult(metadata=_metadata(contract, rows, keys, [record for _, record in records], notes))
+    quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame()
+    yield _contract_check_result(context, warehouse, contract, rows, quarantine, rule_failures)
+    metadata = _metadata(contract, rows, keys, [record for _, record in records], notes)
+    metadata["quarantined_rows"] = len(quarantine)
+    yield MaterializeResult(metadata=metadata)
+
+
+def _contract_check_result(context, warehouse, contract: TableContract, rows: int, quarantine: pd.DataFrame,
+                           rule_failures: list[dict]) -> AssetCheckResult:
+    """Quarantine the rows that broke a rule, record the outcome for auditors, and fail the blocking
+    contract check (severity ERROR) when anything was quarantined."""
+    asset = f"raw/{contract.name}"
+    quarantine_path = write_quarantine(warehouse.paths, warehouse.store, context.run_id, contract.name, quarantine)
+    by_rule = quarantine.groupby("rule_id")["row_json"].nunique().to_dict() if not quarantine.empty else {}
+    passed = quarantine.empty
+    observed = "no row broke a rule" if passed else "; ".join(
+        f"{failure['count']} row(s) broke {failure['rule_id']} on {failure['column']}: {failure['check']}"
+        + (f" (partition {failure['partition']})" if failure.get("partition") else "")
+        for failure in rule_failures)
+    write_check_results(warehouse.paths, context.run_id, f"raw__{contract.name}", [CheckOutcome(
+        check_name=CONTRACT_CHECK_NAME, rule_id=CONTRACT_RULE_ID if passed else ";".join(sorted(by_rule)),
+        asset=asset, severity=BLOCKING, passed=passed, outcome="passed" if passed else "failed",
+        observed=observed, expected=f"every row of raw.{contract.name} holds its contract",
+        failing_rows=len(quarantine.drop_duplicates("row_json")) if not passed else 0)])
+    metadata = {"rows_validated": rows + (len(quarantine.drop_duplicates("row_json")) if not passed else 0),
+                "quarantined_rows": 0 if passed else len(quarantine.drop_duplicates("row_json"))}
+    if not passed:
+        context.log.error(f"[{contract.name}] {observed}; quarantined in quality.quarantine and {quarantine_path}")
+        metadata.update({
+            "quarantined_by_rule": MetadataValue.json(by_rule),
+            "rule_failures": MetadataValue.json(json.loads(json.dumps(rule_failures, default=str))),
+            "quarantine_path": MetadataValue.path(str(quarantine_path)),
+        })
+    return AssetCheckResult(
+        check_name=CONTRACT_CHECK_NAME,
+        passed=passed,
+        severity=AssetCheckSeverity.ERROR,
+        description=None if passed else f"{CONTRACT_RULE_ID if not by_rule else ', '.join(sorted(by_rule))}: {observed}"[:2000],
+        metadata=metadata,
+    )
 
 
 def _record(fetch: RawFetch, digest: str, raw_path, row_count: int) -> FetchRecord:

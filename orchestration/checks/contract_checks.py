@@ -1,52 +1,78 @@
-"""Blocking pandera contract checks on tables dbt builds (seeds and marts), read back from DuckDB.
+"""Blocking pandera contract checks on every table dbt builds: the parameter seeds, the staging
+models and the marts, read back from DuckDB. One step validates them all (one process, one read
+connection at a time), yielding one asset check per table; a failure names the table, column, rule
+and offending values, and every outcome is written to ``data_quality_results``.
 
-A failure names the table, column, rule and offending values in the check's metadata.
+Raw tables are validated while they land (orchestration/assets/raw_landing.py), where breaking rows
+are quarantined before anything is written.
 """
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetChecksDefinition, AssetKey, MetadataValue, asset_check
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue, multi_asset_check
 
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.contracts import ContractViolation, validate_frame
 from warehouse.contracts.tables import CONTRACTS
+from warehouse.contracts.validation import CONTRACT_RULE_ID
+from warehouse.quality.results import CheckOutcome, write_check_results
+from warehouse.quality.rules import BLOCKING
+
+CONTRACT_CHECK_NAME = "contract"
+# dbt layer of a contract -> (asset key prefix, DuckDB schema). Seeds are keyed raw/<seed>.
+_LAYER_TARGETS = {"parameters": ("raw", "parameters"), "staging": ("staging", "staging"), "marts": ("marts", "marts")}
 
 # contract name -> (asset key of the dbt node, DuckDB relation)
 DBT_CONTRACT_TARGETS = {
-    name: (AssetKey(["raw", name]), f"parameters.{name}")
+    name: (AssetKey([_LAYER_TARGETS[contract.layer][0], name]), f"{_LAYER_TARGETS[contract.layer][1]}.{name}")
     for name, contract in CONTRACTS.items()
-    if contract.layer == "parameters"
-} | {
-    name: (AssetKey(["marts", name]), f"marts.{name}")
-    for name, contract in CONTRACTS.items()
-    if contract.layer == "marts"
+    if contract.layer in _LAYER_TARGETS
 }
 
 
-def build_contract_check(contract_name: str) -> AssetChecksDefinition:
-    asset_key, relation = DBT_CONTRACT_TARGETS[contract_name]
-    contract = CONTRACTS[contract_name]
-
-    @asset_check(
-        asset=asset_key,
-        name="contract",
-        blocking=True,
-        description=f"pandera contract of {contract_name}: types, nullability, allowed values, ranges, key",
-        pool=WAREHOUSE_POOL,
-        op_tags=WAREHOUSE_TAGS,
-    )
-    def _contract_check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+@multi_asset_check(
+    specs=[AssetCheckSpec(CONTRACT_CHECK_NAME, asset=asset_key, blocking=True,
+                          description=f"{CONTRACT_RULE_ID}: pandera contract of {relation}: types, nullability, "
+                                      "allowed values, ranges, key")
+           for asset_key, relation in DBT_CONTRACT_TARGETS.values()],
+    name="dbt_table_contracts",
+    description="pandera contracts of every seed, staging model and mart",
+    can_subset=True,
+    pool=WAREHOUSE_POOL,
+    op_tags=WAREHOUSE_TAGS,
+)
+def dbt_table_contracts(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+    selected = {key.asset_key for key in context.selected_asset_check_keys}
+    outcomes = []
+    for name, (asset_key, relation) in DBT_CONTRACT_TARGETS.items():
+        if asset_key not in selected:
+            continue
+        contract = CONTRACTS[name]
         frame = warehouse.store.read_table(relation)
         try:
             validate_frame(contract, frame)
         except ContractViolation as violation:
             context.log.error(str(violation))
-            return AssetCheckResult(
+            failing = sum(failure["count"] for failure in violation.failures)
+            outcomes.append(CheckOutcome(CONTRACT_CHECK_NAME, CONTRACT_RULE_ID, asset_key.to_user_string(), BLOCKING,
+                                         False, "failed", str(violation)[:2000], f"{relation} holds its contract", failing))
+            yield AssetCheckResult(
+                asset_key=asset_key, check_name=CONTRACT_CHECK_NAME,
                 passed=False,
-                description=str(violation)[:1000],
-                metadata={"rule_failures": MetadataValue.json(violation.failures), "rows": len(frame)},
+                severity=AssetCheckSeverity.ERROR,
+                description=f"{CONTRACT_RULE_ID}: {violation}"[:2000],
+                metadata={"rule_failures": MetadataValue.json(_json_safe(violation.failures)), "rows": len(frame)},
             )
-        return AssetCheckResult(passed=True, metadata={"rows": len(frame), "columns": len(contract.columns)})
+            continue
+        outcomes.append(CheckOutcome(CONTRACT_CHECK_NAME, CONTRACT_RULE_ID, asset_key.to_user_string(), BLOCKING,
+                                     True, "passed", f"{len(frame)} rows", f"{relation} holds its contract", 0))
+        yield AssetCheckResult(asset_key=asset_key, check_name=CONTRACT_CHECK_NAME, passed=True,
+                               metadata={"rows": len(frame), "columns": len(contract.columns)})
+    write_check_results(warehouse.paths, context.run.run_id, "dbt_table_contracts", outcomes)
 
-    return _contract_check
+
+def _json_safe(value):
+    import json
+
+    return json.loads(json.dumps(value, default=str))
 
 
-CONTRACT_CHECKS = [build_contract_check(name) for name in DBT_CONTRACT_TARGETS]
+CONTRACT_CHECKS = [dbt_table_contracts]

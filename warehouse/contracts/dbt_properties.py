@@ -19,6 +19,7 @@ HEADER = "# GENERATED from warehouse/contracts/ (tables.py, raw_*.py) by `python
 GENERATED_FILES = {
     DBT_PROJECT_DIR / "seeds" / "_seeds__contracts.yml": ("seeds", "parameters"),
     DBT_PROJECT_DIR / "models" / "marts" / "_marts__contracts.yml": ("models", "marts"),
+    DBT_PROJECT_DIR / "models" / "staging" / "_staging__contracts.yml": ("models", "staging"),
     DBT_PROJECT_DIR / "models" / "staging" / "_sources.yml": ("sources", "raw"),
 }
 SOURCES_DESCRIPTION = (

@@ -2,6 +2,7 @@
 aggregate as landed. It rejects only the impossible; plausibility rules come later."""
 
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
+from warehouse.quality.plausibility import EEA_CARBON_BALANCE
 
 EEA_POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV", "FCEV")
 
@@ -41,4 +42,5 @@ RAW_EEA_CO2CARS_REGISTRATIONS = TableContract(
         SOURCE_SHA256,
     ),
     primary_key=("member_state", "make", "commercial_name", "fuel_type", "fuel_mode", "reporting_year"),
+    row_rules=(EEA_CARBON_BALANCE,),
 )

@@ -2,6 +2,7 @@
 vehicles file as landed, in km. It rejects only the impossible; plausibility rules come later."""
 
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
+from warehouse.quality.plausibility import EPA_CARBON_BALANCE
 
 EPA_POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV", "FCEV")
 
@@ -38,4 +39,5 @@ RAW_EPA_FUELECONOMY_VEHICLES = TableContract(
         SOURCE_SHA256,
     ),
     primary_key=("epa_vehicle_id",),
+    row_rules=(EPA_CARBON_BALANCE,),
 )

@@ -6,6 +6,7 @@ pyarrow schema used to publish Parquet, and the dbt properties (docs, data types
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,12 +52,23 @@ SOURCE_SHA256 = Column("source_sha256", "string", "sha256 of the raw bytes this 
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A rule over several columns of a row (e.g. a carbon balance). ``holds(frame)`` returns a boolean
+    Series, True where the row satisfies the rule (rows the rule does not apply to are True)."""
+
+    rule_id: str
+    description: str
+    holds: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
 class TableContract:
     name: str
     layer: str
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = field(default_factory=tuple)
+    row_rules: tuple[RowRule, ...] = field(default_factory=tuple)
 
     @property
     def column_names(self) -> list[str]:
@@ -95,6 +107,7 @@ class TableContract:
             pandera_columns,
             name=self.name,
             strict="filter",
+            checks=[pandera.Check(rule.holds, name=rule.rule_id, error=rule.description) for rule in self.row_rules],
             unique=list(self.primary_key) or None,
             report_duplicates="all",
             description=self.description,

@@ -1,9 +1,10 @@
 """The contracts of Greenbridge's tables, one definition per table.
 
 Layers: ``raw`` (landed by connectors; the contracts of the other sources live beside this file,
-one ``raw_<source>.py`` module each), ``parameters`` (curated dbt seeds), ``marts`` (dbt fact and
-dimension tables, published as Parquet). Units are named in the column (``_kg``, ``_g_per_km``)
-and again in the column's ``unit``.
+one ``raw_<source>.py`` module each), ``parameters`` (curated dbt seeds), ``staging`` (dbt staging
+models over raw tables and seeds, in ``staging.py``), ``marts`` (dbt fact and dimension tables,
+published as Parquet). Units are named in the column (``_kg``, ``_g_per_km``) and again in the
+column's ``unit``.
 """
 
 from __future__ import annotations
@@ -209,6 +210,10 @@ DIM_EMISSION_FACTOR = TableContract(
     primary_key=("factor_id",),
 )
 
+# Imported here, not at the top: the staging contracts reuse the parameters contracts defined above.
+from warehouse.contracts.staging import STAGING_CONTRACTS  # noqa: E402
+from warehouse.contracts.quality import QUALITY_CONTRACTS  # noqa: E402
+
 CONTRACTS: dict[str, TableContract] = {
     contract.name: contract
     for contract in (
@@ -234,6 +239,8 @@ CONTRACTS: dict[str, TableContract] = {
         DIM_MARKET,
         DIM_VEHICLE_MODEL,
         DIM_EMISSION_FACTOR,
+        *STAGING_CONTRACTS,
+        *QUALITY_CONTRACTS,
     )
 }
 
@@ -244,6 +251,8 @@ PUBLISHED_TABLES = (
     "dim_vehicle_model",
     "dim_market",
     "dim_emission_factor",
+    "fct_footprint_data_quality",
+    "fct_footprint_input_quality",
 )
 
 

@@ -43,6 +43,7 @@ select
     battery_production_kg_co2e,
     traction_battery_replacements,
     maintenance_traction_battery_kg_co2e,
+    fuel_production_electricity_kg_co2e,
     (select string_agg(stage, ';' order by stage_order)
      from {{ ref('stg_parameters__life_cycle_stages') }} where in_core_boundary) as core_boundary_stages,
     real_world_fuel_l_per_100km,

@@ -33,13 +33,9 @@ stages as (
         ) + battery_production_kg as production_kg_co2e,
         battery_production_kg as battery_production_kg_co2e,
 
-        lifetime_km / 100 * (
-            real_world_fuel_l_per_100km * wtt_kg_co2e_per_litre
-            + case when real_world_electricity_kwh_per_100km > 0
-                then real_world_electricity_kwh_per_100km * market_grid_service_life_g_per_kwh / 1000
-                     / (1 - {{ parameter_value('grid_td_loss_share') }})
-                else 0 end
-        ) as fuel_production_kg_co2e,
+        lifetime_km / 100 * real_world_fuel_l_per_100km * wtt_kg_co2e_per_litre
+            + fuel_production_electricity_kg_co2e as fuel_production_kg_co2e,
+        fuel_production_electricity_kg_co2e,
 
         lifetime_km / 100 * real_world_fuel_l_per_100km * ttw_kg_co2e_per_litre as fuel_use_kg_co2e,
 
@@ -80,7 +76,11 @@ stages as (
         select
             *,
             traction_battery_replacements * (battery_materials_kg + battery_production_kg)
-                as maintenance_traction_battery_kg_co2e
+                as maintenance_traction_battery_kg_co2e,
+            lifetime_km / 100 * case when real_world_electricity_kwh_per_100km > 0
+                then real_world_electricity_kwh_per_100km * market_grid_service_life_g_per_kwh / 1000
+                     / (1 - {{ parameter_value('grid_td_loss_share') }})
+                else 0 end as fuel_production_electricity_kg_co2e
         from masses
     )
 ),

@@ -1,12 +1,17 @@
 -- Every observed grid carbon intensity per area (market code, or ISO3 for other countries) and
 -- year, from Ember where the Ember API gave a value and from OWID otherwise. Ember wins where both
 -- have one: it is the primary source (OWID republishes Ember's yearly data) and updates more often.
+-- source_geography is the country code the source gives the row (the area code for aggregates
+-- without one): it differs from area_code when a source files another country under the entity
+-- a market maps to, which the geographical representativeness check reports.
 with ember as (
     select
         coalesce(markets.market_code, grid.iso3) as area_code,
         grid.year,
         grid.carbon_intensity_g_per_kwh,
         'ember' as grid_source,
+        case when grid.iso3 is null or grid.iso3 like 'OWID_%'
+            then coalesce(markets.market_code, grid.iso3) else grid.iso3 end as source_geography,
         grid.source_sha256
     from {{ ref('stg_ember__grid_carbon_intensity') }} as grid
     left join {{ ref('stg_parameters__markets') }} as markets
@@ -20,6 +25,8 @@ owid as (
         grid.year,
         grid.carbon_intensity_g_per_kwh,
         'owid' as grid_source,
+        case when grid.iso3 is null or grid.iso3 like 'OWID_%'
+            then coalesce(markets.market_code, grid.iso3) else grid.iso3 end as source_geography,
         grid.source_sha256
     from {{ ref('stg_owid__grid_carbon_intensity') }} as grid
     left join {{ ref('stg_parameters__markets') }} as markets

@@ -10,6 +10,7 @@ with observations as (
         grid_source,
         false as is_projection,
         'grid_' || grid_source || '_' || area_code || '_' || year as grid_factor_id,
+        source_geography,
         source_sha256
     from {{ ref('int_grid__carbon_intensity_observations') }}
 ),
@@ -29,6 +30,7 @@ projections as (
         true as is_projection,
         'grid_projection_' || projection.scenario || '_' || projection.area_code || '_' || projection.year
             as grid_factor_id,
+        projection.area_code as source_geography,
         null as source_sha256
     from {{ ref('stg_parameters__grid_projection') }} as projection
     left join last_observed using (area_code)

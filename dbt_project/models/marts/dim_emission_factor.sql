@@ -53,7 +53,9 @@ select
         else 'Electricity carbon intensity of generation, ' || grid.area_code || ' ' || grid.year end,
     grid.carbon_intensity_g_per_kwh,
     'g CO2e/kWh',
-    grid.area_code,
+    -- The country the source files the value under (not the area it is used for), so a value a
+    -- source files under another country shows up as such.
+    grid.source_geography,
     grid.year,
     case
         when grid.is_projection then projection.source

@@ -1,0 +1,1 @@
+"""Data-quality tooling shared by the pipeline: validation of frames and publication of quality reports."""

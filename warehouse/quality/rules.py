@@ -1,0 +1,110 @@
+"""The standard's data-quality rules: one registry of rule ids, what each requires, its declared
+severity and where it comes from, plus the thresholds a deployment may tune
+(``GREENBRIDGE_DQ_*`` environment variables). Checks, quarantine rows, the results table and the
+README's auditor section all name rules by these ids.
+
+The physical plausibility bounds are facts of the method (shared/docs/method-reference.md §5.6 and
+§6.4), not settings, and live here once: the raw contracts' row rules and the GX suites both read them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+BLOCKING = "blocking"
+WARNING = "warning"
+
+# Carbon balance: tank-to-wheel g CO2/km divided by L/100 km (method-reference.md §5.6 item 8, §6.4).
+CARBON_BALANCE_G_PER_KM_PER_L_PER_100KM = {"petrol": (22.0, 24.5), "diesel": (25.5, 27.5)}
+BEV_CONSUMPTION_KWH_PER_100KM = (10.0, 30.0)
+CURB_MASS_KG = (600.0, 3500.0)
+GRID_INTENSITY_G_PER_KWH = (0.0, 1300.0)
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    title: str
+    requirement: str
+    severity: str
+    source: str
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """Tunable thresholds; defaults follow the method reference."""
+
+    cut_off_limit_share: float = 0.05
+    cut_off_severity: str = WARNING
+    temporal_warn_years_beyond_validity: int = 2
+    temporal_fail_years_beyond_validity: int = 6
+    dqr_threshold: float = 3.0
+    dqr_severity: str = WARNING
+
+    @classmethod
+    def from_env(cls, environ=None) -> "QualitySettings":
+        environ = os.environ if environ is None else environ
+        defaults = cls()
+
+        def read(name: str, cast, default):
+            raw = environ.get(f"GREENBRIDGE_DQ_{name}", "").strip()
+            if not raw:
+                return default
+            try:
+                value = cast(raw)
+            except ValueError:
+                raise ValueError(f"GREENBRIDGE_DQ_{name}={raw!r} is not a valid {cast.__name__}") from None
+            if cast is str and value not in (BLOCKING, WARNING):
+                raise ValueError(f"GREENBRIDGE_DQ_{name}={raw!r}: expected {BLOCKING!r} or {WARNING!r}")
+            return value
+
+        return cls(
+            cut_off_limit_share=read("CUT_OFF_LIMIT", float, defaults.cut_off_limit_share),
+            cut_off_severity=read("CUT_OFF_SEVERITY", str, defaults.cut_off_severity),
+            temporal_warn_years_beyond_validity=read("TEMPORAL_WARN_YEARS", int, defaults.temporal_warn_years_beyond_validity),
+            temporal_fail_years_beyond_validity=read("TEMPORAL_FAIL_YEARS", int, defaults.temporal_fail_years_beyond_validity),
+            dqr_threshold=read("DQR_THRESHOLD", float, defaults.dqr_threshold),
+            dqr_severity=read("DQR_SEVERITY", str, defaults.dqr_severity),
+        )
+
+
+RULES: dict[str, Rule] = {rule.rule_id: rule for rule in (
+    Rule("DQ-CONTRACT", "Table contract",
+         "Every raw, parameter, staging and mart table has its contract's columns, types, units vocabulary, "
+         "ISO 3166 codes, ranges and unique key; raw rows breaking a row-level rule are quarantined",
+         BLOCKING, "Greenbridge table contracts (warehouse/contracts)"),
+    Rule("DQ-STAGES", "Completeness of stages",
+         "Every footprint row has every stage of the core boundary, none null or silently zero; battery stages "
+         "present for every xEV; every catalogue model has a row in every market and year",
+         BLOCKING, "method-reference.md §5.6 item 1"),
+    Rule("DQ-CUTOFF", "Cut-off",
+         "Emissions left out of a footprint's reported total stay under the limit (default 5%), and every row "
+         "that leaves anything out names the stages",
+         WARNING, "PACT v2 exemptedEmissionsPercent 0-5%; method-reference.md §5.1, §5.6 item 2"),
+    Rule("DQ-TEMPORAL", "Temporal representativeness",
+         "No dataset carrying >5% of a footprint is more than the warning (default 2) / failure (default 6) "
+         "years beyond its time validity; footprints past their validity window are flagged",
+         BLOCKING, "PEF TiR (Recommendation (EU) 2021/2279); PACT validity period; method-reference.md §5.6 item 3"),
+    Rule("DQ-GEOGRAPHY", "Geographical representativeness",
+         "The grid intensity used for a market is the market's own, or a declared proxy named in seed grid_proxies",
+         BLOCKING, "PEF GeR; method-reference.md §5.6 item 4"),
+    Rule("DQ-DQR", "Data quality rating",
+         "Every footprint row has a DQR over inputs >5% covering >= 95% of it, a quality level and a primary data "
+         "share; a DQR above the threshold (default 3.0) is reported at the configured severity",
+         WARNING, "PEF DQR = (TeR+GeR+TiR+P)/4; PACT dqi and primaryDataShare; method-reference.md §5.2, §5.6 item 5"),
+    Rule("DQ-PLAUSIBILITY", "Physical plausibility",
+         "Carbon balance petrol 22-24.5 and diesel 25.5-27.5 g CO2/km per L/100 km; BEV 10-30 kWh/100 km; curb mass "
+         "600-3,500 kg; grid intensity 0-1,300 g/kWh; battery footprint within the cited range of its chemistry",
+         BLOCKING, "method-reference.md §5.6 item 8, §6.4; Ankathi et al. 2024 (battery ranges)"),
+    Rule("DQ-RECONCILIATION", "Reconciliation",
+         "Loaded source data agree with independent reference figures within each reference's tolerance",
+         BLOCKING, "shared/docs/sources.md (China HS 8703 exports); shared/docs/standard.md (2021 study figures)"),
+)}
+
+
+def rule(rule_id: str) -> Rule:
+    try:
+        return RULES[rule_id]
+    except KeyError:
+        raise KeyError(f"unknown data-quality rule {rule_id!r}; known: {sorted(RULES)}") from None
