@@ -39,3 +39,13 @@ def rewrite_snapshot_file(snapshot_dir: Path, relative_path: str, transform) -> 
 
 def tree_bytes(directory: Path) -> dict[str, bytes]:
     return {str(path.relative_to(directory)): path.read_bytes() for path in sorted(directory.rglob("*")) if path.is_file()}
+
+
+# Quality reports every run writes beside the Parquet, whether it publishes or not.
+QUALITY_REPORT_DIRS = ("data_quality_results", "data_quality_quarantine", "data_docs", ".data_docs.staging")
+
+
+def publication_bytes(published_dir: Path) -> dict[str, bytes]:
+    """Every byte of the publication (tables, manifest, history), without the per-run quality reports."""
+    return {name: content for name, content in tree_bytes(published_dir).items()
+            if name.split("/")[0] not in QUALITY_REPORT_DIRS}

@@ -6,7 +6,7 @@ import json
 import shutil
 
 from orchestration.cli import main as greenbridge_main
-from tests.conftest import copy_snapshot, rewrite_snapshot_file, tree_bytes
+from tests.conftest import copy_snapshot, publication_bytes, rewrite_snapshot_file
 
 OWID_FILE = "owid/owid_carbon_intensity_elec_2015_2024.csv"
 EMBER_FILE = "ember/ember_api_carbon_intensity_yearly_CONSTRUCTED.json"
@@ -46,13 +46,13 @@ def _rename_comtrade_field(old: str, new: str):
 def _run_with(tmp_path, refreshed_data_dir, transform, capsys, snapshot_file=OWID_FILE):
     data_dir = tmp_path / "data"
     shutil.copytree(refreshed_data_dir, data_dir)
-    before = tree_bytes(data_dir / "published")
+    before = publication_bytes(data_dir / "published")
     snapshot = copy_snapshot(tmp_path / "snapshot")
     rewrite_snapshot_file(snapshot, snapshot_file, transform)
     capsys.readouterr()
     exit_code = greenbridge_main(["refresh", "--data-dir", str(data_dir), "--snapshot-dir", str(snapshot)])
     output = capsys.readouterr().out
-    after = tree_bytes(data_dir / "published")
+    after = publication_bytes(data_dir / "published")
     return exit_code, output, before, after
 
 

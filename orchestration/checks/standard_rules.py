@@ -163,15 +163,18 @@ def data_quality_expectations(settings: QualitySettings, current_year: int):
         # PACT validity: a footprint past its window is flagged, not withdrawn.
         _warning(gxe.ExpectColumnValuesToBeBetween(column="valid_until_year", min_value=current_year)),
     ]
+    # A market without any grid value is a missing input (DQ-STAGES), not a geography question.
     geography = [
-        gxe.ExpectColumnValuesToBeInSet(column="market_grid_geography_status", value_set=["own", "declared proxy"]),
-        gxe.ExpectColumnValuesToNotBeNull(column="market_grid_geography"),
+        gxe.ExpectColumnValuesToBeInSet(column="market_grid_geography_status", value_set=["own", "declared proxy"],
+                                        row_condition='market_grid_geography_status!="missing"', condition_parser="pandas"),
     ]
     dqr_limit = gxe.ExpectColumnValuesToBeBetween(column="dqr", min_value=1, max_value=settings.dqr_threshold)
+    # A footprint without a total (a missing stage, DQ-STAGES) cannot be rated.
+    rated = {"row_condition": "total_kg_co2e==total_kg_co2e", "condition_parser": "pandas"}
     rating = [
-        gxe.ExpectColumnValuesToNotBeNull(column="dqr"),
+        gxe.ExpectColumnValuesToNotBeNull(column="dqr", **rated),
         gxe.ExpectColumnValuesToBeInSet(column="quality_level", value_set=["excellent", "very good", "good", "fair", "poor"]),
-        gxe.ExpectColumnValuesToNotBeNull(column="quality_level"),
+        gxe.ExpectColumnValuesToNotBeNull(column="quality_level", **rated),
         gxe.ExpectColumnValuesToBeBetween(column="primary_data_share", min_value=0, max_value=1 + 1e-9),
         _warning(dqr_limit) if settings.dqr_severity == WARNING else dqr_limit,
     ]

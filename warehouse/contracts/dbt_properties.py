@@ -55,7 +55,10 @@ def render(kind: str, layer: str) -> str:
     for contract in CONTRACTS.values():
         if contract.layer != layer:
             continue
-        properties = contract.to_dbt_properties()
+        # Staging models are views over the raw tables: their pandera contract check (one step,
+        # dbt_table_contracts) enforces their rules; repeating each as a dbt test doubled the
+        # validation time of a refresh.
+        properties = contract.to_dbt_properties(value_tests=layer != "staging")
         if kind == "seeds":
             properties["config"] = {"column_types": contract.dbt_column_types()}
         entries.append(properties)

@@ -42,14 +42,21 @@ def core_boundary_sum(frame, stage_column: str = "{stage}_kg_co2e"):
     )
 
 
+# A stage is null only when an input it needs is missing; the completeness rule (DQ-STAGES, a
+# blocking check) owns that requirement and names the stage and rows, so the contract does not
+# repeat it as a not-null test.
+_MISSING_STAGE = " (null when an input is missing: the DQ-STAGES rule then fails)"
+
+
 def _stage_columns(minimum: float | None = 0) -> tuple[Column, ...]:
     per_vehicle = tuple(
-        Column(f"{stage}_kg_co2e", "float64", description, unit="kg CO2e/vehicle", min_value=minimum)
+        Column(f"{stage}_kg_co2e", "float64", description + _MISSING_STAGE, unit="kg CO2e/vehicle",
+               min_value=minimum, nullable=True)
         for stage, description in STAGES
     )
     per_km = tuple(
         Column(f"{stage}_g_co2e_per_km", "float64", f"{description}, per km over the lifetime",
-               unit="g CO2e/km", min_value=minimum)
+               unit="g CO2e/km", min_value=minimum, nullable=True)
         for stage, description in STAGES
     )
     return per_vehicle + per_km

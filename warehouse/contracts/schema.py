@@ -126,8 +126,10 @@ class TableContract:
         ]
         return pa.schema(fields, metadata={"table": self.name, "description": self.description})
 
-    def to_dbt_properties(self) -> dict[str, Any]:
-        """dbt model/seed properties: description, columns with data_type and tests."""
+    def to_dbt_properties(self, value_tests: bool = True) -> dict[str, Any]:
+        """dbt model/seed properties: description, columns with data_type and tests. With
+        ``value_tests=False`` only the tests across tables (relationships, ids_exist_in) are
+        generated: the table's own rules are enforced by its pandera contract check instead."""
         columns = []
         for column in self.columns:
             tests: list[Any] = []
@@ -140,6 +142,8 @@ class TableContract:
                 tests.append({"value_between": {"arguments": bounds}})
             if self.primary_key == (column.name,):
                 tests.append("unique")
+            if not value_tests:
+                tests = []
             if column.references is not None:
                 table, field_name = column.references.split(".")
                 tests.append({"relationships": {"arguments": {"to": f"ref('{table}')", "field": field_name}}})
@@ -155,7 +159,7 @@ class TableContract:
                 entry["data_tests"] = tests
             columns.append(entry)
         properties: dict[str, Any] = {"name": self.name, "description": self.description, "columns": columns}
-        if len(self.primary_key) > 1:
+        if len(self.primary_key) > 1 and value_tests:
             properties["data_tests"] = [
                 {"unique_combination_of_columns": {"arguments": {"columns": list(self.primary_key)}}}
             ]

@@ -90,8 +90,8 @@ RULES: dict[str, Rule] = {rule.rule_id: rule for rule in (
          "The grid intensity used for a market is the market's own, or a declared proxy named in seed grid_proxies",
          BLOCKING, "PEF GeR; method-reference.md §5.6 item 4"),
     Rule("DQ-DQR", "Data quality rating",
-         "Every footprint row has a DQR over inputs >5% covering >= 95% of it, a quality level and a primary data "
-         "share; a DQR above the threshold (default 3.0) is reported at the configured severity",
+         "Every footprint row has a DQR over the inputs carrying >5% of it (their coverage reported), a quality "
+         "level and a primary data share; a DQR above the threshold (default 3.0) is reported at the configured severity",
          WARNING, "PEF DQR = (TeR+GeR+TiR+P)/4; PACT dqi and primaryDataShare; method-reference.md §5.2, §5.6 item 5"),
     Rule("DQ-PLAUSIBILITY", "Physical plausibility",
          "Carbon balance petrol 22-24.5 and diesel 25.5-27.5 g CO2/km per L/100 km; BEV 10-30 kWh/100 km; curb mass "

@@ -87,6 +87,7 @@ select
     market_grid.market_grid_geography,
     market_grid.market_grid_factor_id,
     case
+        when market_grid.market_grid_geography is null then 'missing'
         when market_grid.market_grid_geography = footprint.market_code then 'own'
         when market_grid.market_grid_is_declared_proxy then 'declared proxy'
         else 'undeclared'
