@@ -24,7 +24,9 @@ test: install
 
 bench: install
 	$(UV) run python -m tests.benchmarks.refresh_benchmark --write BENCHMARKS.md
+	$(UV) run python -m tests.benchmarks.validation_share_benchmark --write BENCHMARKS.md
 	$(UV) run python -m tests.benchmarks.market_footprint_benchmark --write BENCHMARKS.md
+	$(UV) run python -m tests.benchmarks.contract_validation_benchmark --write BENCHMARKS.md
 
 dagster: install
 	$(UV) run dagster dev -w workspace.yaml

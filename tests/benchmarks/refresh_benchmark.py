@@ -48,10 +48,6 @@ def main() -> int:
     median = statistics.median(refresh_times)
     baseline_median = statistics.median(baseline)
     report = "\n".join([
-        "# Benchmarks",
-        "",
-        "Measured by `make bench` (tests/benchmarks/refresh_benchmark.py). Targets live here, never in timed tests.",
-        "",
         "## greenbridge refresh on the embedded snapshot",
         "",
         f"- date: {date.today().isoformat()}; machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -63,8 +59,21 @@ def main() -> int:
     ])
     print(report)
     if args.write:
-        args.write.write_text(report)
+        replace_section(args.write, "refresh", report)
     return 0
+
+
+def replace_section(path: Path, name: str, body: str) -> None:
+    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` (appended if absent),
+    leaving the rest of the file (other benchmarks, hand-written notes) as it is."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
 
 
 if __name__ == "__main__":

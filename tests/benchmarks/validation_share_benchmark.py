@@ -18,8 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-START, END = "<!-- validation-share:start -->", "<!-- validation-share:end -->"
+from tests.benchmarks.refresh_benchmark import REPO, replace_section
 VALIDATION_STEPS = ("dbt_table_contracts", "standard_data_quality_rules")
 
 
@@ -100,13 +99,7 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        text = args.write.read_text() if args.write.exists() else ""
-        block = f"{START}\n{report}{END}"
-        if START in text and END in text:
-            text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        args.write.write_text(text)
+        replace_section(args.write, "validation-share", report)
     return 0
 
 
