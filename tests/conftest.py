@@ -49,3 +49,16 @@ def publication_bytes(published_dir: Path) -> dict[str, bytes]:
     """Every byte of the publication (tables, manifest, history), without the per-run quality reports."""
     return {name: content for name, content in tree_bytes(published_dir).items()
             if name.split("/")[0] not in QUALITY_REPORT_DIRS}
+
+
+def owid_set_intensity(country: str, year: int, value: str):
+    """Snapshot transform: set the OWID grid intensity of ``country`` in ``year`` to ``value``."""
+    def transform(text: str) -> str:
+        lines = text.splitlines()
+        for index, line in enumerate(lines):
+            fields = line.split(",")
+            if fields[0] == country and fields[2] == str(year):
+                fields[3] = value
+                lines[index] = ",".join(fields)
+        return "\n".join(lines) + "\n"
+    return transform

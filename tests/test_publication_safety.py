@@ -6,23 +6,11 @@ import json
 import shutil
 
 from orchestration.cli import main as greenbridge_main
-from tests.conftest import copy_snapshot, publication_bytes, rewrite_snapshot_file
+from tests.conftest import copy_snapshot, owid_set_intensity, publication_bytes, rewrite_snapshot_file
 
 OWID_FILE = "owid/owid_carbon_intensity_elec_2015_2024.csv"
 EMBER_FILE = "ember/ember_api_carbon_intensity_yearly_CONSTRUCTED.json"
 COMTRADE_2024_FILE = "comtrade/china_hs8703_exports_2024.json"
-
-
-def _set_intensity(country: str, year: int, value: str):
-    def transform(text: str) -> str:
-        lines = text.splitlines()
-        for index, line in enumerate(lines):
-            fields = line.split(",")
-            if fields[0] == country and fields[2] == str(year):
-                fields[3] = value
-                lines[index] = ",".join(fields)
-        return "\n".join(lines) + "\n"
-    return transform
 
 
 def _set_ember_intensity(entity_code: str, year: int, value: float):
@@ -57,7 +45,7 @@ def _run_with(tmp_path, refreshed_data_dir, transform, capsys, snapshot_file=OWI
 
 
 def test_raw_contract_failure_keeps_previous_publication(tmp_path, refreshed_data_dir, capsys):
-    exit_code, output, before, after = _run_with(tmp_path, refreshed_data_dir, _set_intensity("China", 2024, "-5"), capsys)
+    exit_code, output, before, after = _run_with(tmp_path, refreshed_data_dir, owid_set_intensity("China", 2024, "-5"), capsys)
     assert exit_code != 0
     assert "carbon_intensity_elec_g_per_kwh" in output and "greater_than_or_equal_to(0)" in output
     assert "published tables: none" in output

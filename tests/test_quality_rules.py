@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration.cli import main as greenbridge_main
-from tests.conftest import copy_snapshot, publication_bytes, rewrite_snapshot_file
+from tests.conftest import copy_snapshot, owid_set_intensity, publication_bytes, rewrite_snapshot_file
 
 OWID_FILE = "owid/owid_carbon_intensity_elec_2015_2024.csv"
 EMBER_FILE = "ember/ember_api_carbon_intensity_yearly_CONSTRUCTED.json"
@@ -33,18 +33,6 @@ def _ember(edit):
 def _owid_without(country: str):
     def transform(text: str) -> str:
         return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(f"{country},"))
-    return transform
-
-
-def _owid_set(country: str, year: int, value: str):
-    def transform(text: str) -> str:
-        lines = text.splitlines()
-        for index, line in enumerate(lines):
-            fields = line.split(",")
-            if fields[0] == country and fields[2] == str(year):
-                fields[3] = value
-                lines[index] = ",".join(fields)
-        return "\n".join(lines) + "\n"
     return transform
 
 
@@ -98,7 +86,7 @@ def _assert_failed_only(output, check, rule_id, exit_code, before, after):
 
 def test_negative_grid_intensity_is_quarantined_and_blocks(tmp_path, refreshed_data_dir, capsys):
     data_dir, exit_code, output, before, after = _refresh_corrupted(
-        tmp_path, refreshed_data_dir, capsys, (OWID_FILE, _owid_set("Poland", 2021, "-42.5")))
+        tmp_path, refreshed_data_dir, capsys, (OWID_FILE, owid_set_intensity("Poland", 2021, "-42.5")))
     _assert_failed_only(output, "raw/owid_energy__grid_carbon_intensity:contract", "DQ-CONTRACT", exit_code, before, after)
     assert "greater_than_or_equal_to(0)" in output
     quarantine = pq.read_table(data_dir / "published" / "data_quality_quarantine").to_pandas()
@@ -130,15 +118,29 @@ def test_missing_stage_fails_stage_completeness(tmp_path, refreshed_data_dir, ca
     assert "fuel_production_kg_co2e" in output and "/ THA /" in output
 
 
-def test_ten_year_old_grid_factor_fails_temporal_representativeness(tmp_path, refreshed_data_dir, capsys):
-    def keep_only_an_old_singapore_value(record):
-        if record["entity_code"] != "SGP":
-            return record
-        return {**record, "date": "2014"} if record["date"] == "2024" else None
+def _owid_only_an_old_value(country: str, year: int):
+    """Keep one row of ``country``, moved to ``year``; drop its others."""
+    def transform(text: str) -> str:
+        lines, kept = [], False
+        for line in text.splitlines(keepends=True):
+            if line.startswith(f"{country},"):
+                if kept:
+                    continue
+                fields = line.split(",")
+                fields[2] = str(year)
+                line, kept = ",".join(fields), True
+            lines.append(line)
+        return "".join(lines)
+    return transform
 
+
+def test_ten_year_old_grid_factor_fails_temporal_representativeness(tmp_path, refreshed_data_dir, capsys):
+    # Singapore's latest grid value is from 2014 (OWID only; Ember has none): ten years old for a 2024
+    # car, nine beyond its one-year validity.
     data_dir, exit_code, output, before, after = _refresh_corrupted(
         tmp_path, refreshed_data_dir, capsys,
-        (EMBER_FILE, _ember(keep_only_an_old_singapore_value)), (OWID_FILE, _owid_without("Singapore")))
+        (EMBER_FILE, _ember(lambda record: None if record["entity_code"] == "SGP" else record)),
+        (OWID_FILE, _owid_only_an_old_value("Singapore", 2014)))
     _assert_failed_only(output, "marts/fct_footprint_data_quality:temporal_representativeness", "DQ-TEMPORAL",
                         exit_code, before, after)
     assert "max_years_beyond_validity" in output and "/ SGP /" in output

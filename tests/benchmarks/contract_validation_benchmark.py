@@ -55,12 +55,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks.report import replace_section
 from tests.benchmarks.market_footprint_benchmark import REPO, run
 from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MONTH
 from warehouse.contracts.schema import TableContract
 
-START_MARKER = "<!-- contract-validation:start -->"
-END_MARKER = "<!-- contract-validation:end -->"
+SECTION = "contract-validation"
 HEADING = "## Row-level contracts at 10 M rows"
 SEED = 20261121
 MONTHS = tuple(f"{year}-{month:02d}" for year in (2023, 2024) for month in range(1, 13))
@@ -632,7 +632,6 @@ def main() -> int:
         for runs in by.values():
             versions.update(runs[0]["versions"])
     lines = [
-        START_MARKER,
         f"Measured {time.strftime('%Y-%m-%d')} by `python -m tests.benchmarks.contract_validation_benchmark --write` "
         f"(not in `make bench`); {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"{', '.join(f'{k} {v}' for k, v in sorted(versions.items()))}. "
@@ -674,21 +673,14 @@ def main() -> int:
             f"pays pandera's import, {refresh['first_call_s']:.2f} s here.")
     else:
         lines.append(f"- refresh scale: not measured, {args.data_dir} holds no warehouse (run `greenbridge refresh --data-dir {args.data_dir}`).")
-    lines += [f"- total benchmark wall time {time.perf_counter() - started_all:.0f} s.", END_MARKER]
+    lines += [f"- total benchmark wall time {time.perf_counter() - started_all:.0f} s."]
     report = "\n".join(lines)
     print(report)
     if refresh:
         for t in refresh["tables"]:
             print(f"  {t['table']:<48} {t['rows']:>7,} rows  pandas {t['pandas_s']:.3f} s  sql {t['sql_s']:.3f} s  read {t['read_s']:.3f} s")
     if args.write:
-        text = args.write.read_text() if args.write.exists() else ""
-        if START_MARKER in text:
-            before, _, rest = text.partition(START_MARKER)
-            _, _, after = rest.partition(END_MARKER)
-            text = before + report + after
-        else:
-            text = text.rstrip() + f"\n\n{HEADING}\n\n" + report + "\n"
-        args.write.write_text(text)
+        replace_section(args.write, SECTION, report, HEADING)
     return 0
 
 

@@ -26,12 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks.report import replace_section
+
 from warehouse.contracts.marts import STAGES
 
 REPO = Path(__file__).resolve().parents[2]
 MONTHS = 24
-START_MARKER = "<!-- market-footprint-benchmark:start -->"
-END_MARKER = "<!-- market-footprint-benchmark:end -->"
+SECTION = "market-footprint-benchmark"
 STAGE_COLUMNS = tuple(stage for stage, _ in STAGES)  # the six stages and both totals
 
 HAND_QUERY = """
@@ -211,25 +212,16 @@ def main() -> int:
             lines.append(line)
             shutil.rmtree(data_dir)
     report = "\n".join([
-        START_MARKER,
         f"Measured {time.strftime('%Y-%m-%d')}, median of {args.runs} alternating runs per size, "
         f"`python -m tests.benchmarks.market_footprint_benchmark` (part of `make bench`).",
         "",
         "| registration rows | dbt model s | hand query s | model ratio | dbt CLI wall s | hand process wall s | wall ratio | dbt peak MiB | hand peak MiB | output rows |",
         "|---|---|---|---|---|---|---|---|---|---|",
         *lines,
-        END_MARKER,
     ])
     print(report)
     if args.write:
-        text = args.write.read_text() if args.write.exists() else ""
-        if START_MARKER in text:
-            before, _, rest = text.partition(START_MARKER)
-            _, _, after = rest.partition(END_MARKER)
-            text = before + report + after
-        else:
-            text = text.rstrip() + "\n\n## Market footprint at scale (dbt vs one hand-written query)\n\n" + report + "\n"
-        args.write.write_text(text)
+        replace_section(args.write, SECTION, report, "## Market footprint at scale (dbt vs one hand-written query)")
     return 0
 
 

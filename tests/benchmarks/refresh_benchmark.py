@@ -18,6 +18,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tests.benchmarks.report import replace_section
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -61,19 +63,6 @@ def main() -> int:
     if args.write:
         replace_section(args.write, "refresh", report)
     return 0
-
-
-def replace_section(path: Path, name: str, body: str) -> None:
-    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` (appended if absent),
-    leaving the rest of the file (other benchmarks, hand-written notes) as it is."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text and end in text:
-        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.refresh_benchmark import REPO, replace_section
+from tests.benchmarks.refresh_benchmark import REPO
+from tests.benchmarks.report import replace_section
 VALIDATION_STEPS = ("dbt_table_contracts", "standard_data_quality_rules")
 
 
