@@ -58,3 +58,12 @@ def test_every_staging_model_has_a_staging_contract():
     assert models, "no staging models found"
     assert models - contracts == set(), "staging models without a staging contract"
     assert contracts - models == set(), "staging contracts without a model"
+
+
+def test_a_unit_outside_the_vocabulary_is_refused_naming_it():
+    from warehouse.contracts.schema import Column
+
+    with pytest.raises(ValueError, match=r"unit 'kgCO2/kWh' is not in the units vocabulary"):
+        Column("factor", "float64", "A factor", unit="kgCO2/kWh")
+    factors = CONTRACTS["emission_factors"]
+    assert "kg CO2e/kWh" in factors.column("unit").allowed_values

@@ -6,7 +6,7 @@ import os
 
 import duckdb
 import pytest
-from dagster import materialize
+from dagster import AssetCheckSeverity, materialize
 
 from connectors import registration_files
 from connectors.errors import SchemaDriftError, SourceError
@@ -124,7 +124,7 @@ def test_two_files_land_their_rows_and_one_fetch_log_row_each(tmp_path):
     assert traced == [(3,)]
 
 
-def test_a_contract_violation_fails_naming_the_rule_and_keeps_the_previous_table(tmp_path):
+def test_a_row_breaking_the_contract_is_quarantined_and_fails_the_blocking_check(tmp_path):
     inbox = tmp_path / "drop"
     inbox.mkdir()
     (inbox / "gaikindo.csv").write_text(GAIKINDO)
@@ -136,12 +136,15 @@ def test_a_contract_violation_fails_naming_the_rule_and_keeps_the_previous_table
                                       "chery_tiggo_4_pro,ZAF,2024-12,-5,NAAMSA\n")
     result = materialize([raw_registrations__by_model_month], resources=resources, raise_on_error=False)
     assert not result.success
-    failure = next(event for event in result.all_events if event.is_step_failure)
-    message = failure.step_failure_data.error.message
-    assert "registration_files" in message and "registrations" in message
-    assert "greater_than_or_equal_to(0)" in message and "-5" in message
+    evaluation = result.get_asset_check_evaluations()[0]
+    assert not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
+    assert "registration_files" in evaluation.description and "registrations" in evaluation.description
+    assert "greater_than_or_equal_to(0)" in evaluation.description and "-5" in evaluation.description
+    assert evaluation.metadata["quarantined_rows"].value == 1
+    # The good rows land; the bad one is kept in quarantine with its rule, never dropped.
     assert _query(tmp_path, "select * from raw.registrations__by_model_month order by all") == before
-    assert _query(tmp_path, "select count(*) from raw.raw_fetch_log") == [(1,)]
+    assert _query(tmp_path, "select rule_id, column_name, failing_value, table_name from quality.quarantine") == [
+        ("DQ-CONTRACT", "registrations", "-5", "registrations__by_model_month")]
 
 
 def test_a_bad_number_in_a_dropped_file_fails_naming_the_file_and_the_value(tmp_path):

@@ -106,14 +106,15 @@ def land_raw_table(
     context.log.info(f"{contract.name}: {rows} rows from {len(records)} fetch(es)"
                      + (f", partitions {keys[0]}..{keys[-1]}" if keys else ""))
     quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame()
-    yield _contract_check_result(context, warehouse, contract, rows, quarantine, rule_failures)
+    source = records[0][1].source if records else contract.name
+    yield _contract_check_result(context, warehouse, contract, source, rows, quarantine, rule_failures)
     metadata = _metadata(contract, rows, keys, [record for _, record in records], notes)
     metadata["quarantined_rows"] = len(quarantine)
     yield MaterializeResult(metadata=metadata)
 
 
-def _contract_check_result(context, warehouse, contract: TableContract, rows: int, quarantine: pd.DataFrame,
-                           rule_failures: list[dict]) -> AssetCheckResult:
+def _contract_check_result(context, warehouse, contract: TableContract, source: str, rows: int,
+                           quarantine: pd.DataFrame, rule_failures: list[dict]) -> AssetCheckResult:
     """Quarantine the rows that broke a rule, record the outcome for auditors, and fail the blocking
     contract check (severity ERROR) when anything was quarantined."""
     asset = f"raw/{contract.name}"
@@ -132,7 +133,7 @@ def _contract_check_result(context, warehouse, contract: TableContract, rows: in
     metadata = {"rows_validated": rows + (len(quarantine.drop_duplicates("row_json")) if not passed else 0),
                 "quarantined_rows": 0 if passed else len(quarantine.drop_duplicates("row_json"))}
     if not passed:
-        context.log.error(f"[{contract.name}] {observed}; quarantined in quality.quarantine and {quarantine_path}")
+        context.log.error(f"[{source}] {contract.name}: {observed}; quarantined in quality.quarantine and {quarantine_path}")
         metadata.update({
             "quarantined_by_rule": MetadataValue.json(by_rule),
             "rule_failures": MetadataValue.json(json.loads(json.dumps(rule_failures, default=str))),
@@ -142,7 +143,7 @@ def _contract_check_result(context, warehouse, contract: TableContract, rows: in
         check_name=CONTRACT_CHECK_NAME,
         passed=passed,
         severity=AssetCheckSeverity.ERROR,
-        description=None if passed else f"{CONTRACT_RULE_ID if not by_rule else ', '.join(sorted(by_rule))}: {observed}"[:2000],
+        description=None if passed else f"[{source}] {', '.join(sorted(by_rule))}: {observed}"[:2000],
         metadata=metadata,
     )
 

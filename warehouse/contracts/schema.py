@@ -12,6 +12,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from warehouse.contracts.units import UNITS
+
 # logical type -> (pandas dtype for pandera, pyarrow type, dbt/DuckDB data_type)
 _TYPES: dict[str, tuple[str, pa.DataType, str]] = {
     "string": ("str", pa.string(), "varchar"),
@@ -40,6 +42,8 @@ class Column:
     def __post_init__(self) -> None:
         if self.dtype not in _TYPES:
             raise ValueError(f"column {self.name}: unknown dtype {self.dtype!r}, expected one of {sorted(_TYPES)}")
+        if self.unit is not None and self.unit not in UNITS:
+            raise ValueError(f"column {self.name}: unit {self.unit!r} is not in the units vocabulary (warehouse/contracts/units.py)")
 
     @property
     def documentation(self) -> str:

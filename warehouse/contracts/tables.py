@@ -29,6 +29,7 @@ from warehouse.contracts.marts import (
     POWERTRAINS,
 )
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
+from warehouse.contracts.units import UNITS
 
 ISO3_PATTERN = r"^[A-Z]{3}$"
 CHEMISTRIES = ("LFP", "NMC622", "NMC811", "NCA", "LMO", "NMC")
@@ -100,7 +101,7 @@ VEHICLE_CATALOGUE = TableContract(
 _FACTOR_COLUMNS = (
     Column("description", "string", "What the value is"),
     Column("value", "float64", "The value, in `unit`"),
-    Column("unit", "string", "Unit of `value`"),
+    Column("unit", "string", "Unit of `value` (warehouse/contracts/units.py)", allowed_values=tuple(sorted(UNITS))),
     Column("geography", "string", "Geography the value represents (ISO3, EU27 or GLO)"),
     Column("reference_year", "int64", "Reference year of the value", unit="year", min_value=1990, max_value=2100),
 )

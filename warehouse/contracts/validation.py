@@ -117,7 +117,8 @@ def split_by_contract(contract: TableContract, frame: pd.DataFrame) -> ContractS
 def _reason(contract: TableContract, column: str, check: str, value) -> str:
     if check == "multiple_fields_uniqueness":
         return f"{contract.name}: duplicate key {contract.primary_key} (column {column} = {value!r})"
-    return f"{contract.name}: column {column} failed {check} with value {value!r}"
+    shown = repr(value) if isinstance(value, str) else str(value)
+    return f"{contract.name}: column {column} failed {check} with value {shown}"
 
 
 def _summarise_reasons(reasons: pd.DataFrame, frame: pd.DataFrame) -> list[dict]:
