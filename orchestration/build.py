@@ -11,8 +11,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.dbt_models import DBT_PROJECT, dbt_greenbridge
 from orchestration.assets.published import published_parquet
 from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
-from orchestration.checks.contract_checks import CONTRACT_CHECKS
-from orchestration.checks.standard_rules import standard_data_quality_rules
+from orchestration.checks.data_quality_checks import data_quality_checks
 from orchestration.jobs import ALL_JOBS
 from orchestration.resources import WAREHOUSE_TAGS, SourcesResource, WarehouseResource
 from orchestration.schedules import ALL_SCHEDULES
@@ -22,7 +21,7 @@ from warehouse.dbt_profile import write_dbt_profile
 from warehouse.paths import DataPaths
 
 ASSETS = [*RAW_SOURCE_ASSETS, dbt_greenbridge, published_parquet]
-ASSET_CHECKS = [*CONTRACT_CHECKS, standard_data_quality_rules]
+ASSET_CHECKS = [data_quality_checks]
 
 # Within a run, at most one step holding the DuckDB file at a time, whatever the instance config.
 WAREHOUSE_EXECUTOR = multiprocess_executor.configured(

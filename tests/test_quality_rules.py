@@ -76,6 +76,12 @@ def _results_of_last_run(data_dir):
     return pq.read_table(runs[-1]).to_pandas()
 
 
+def _quarantined(data_dir, table: str, rule_id: str) -> list[dict]:
+    quarantine = pq.read_table(data_dir / "published" / "data_quality_quarantine").to_pandas()
+    rows = quarantine[(quarantine["table_name"] == table) & (quarantine["rule_id"] == rule_id)]
+    return [json.loads(row) for row in rows["row_json"]]
+
+
 def _assert_failed_only(output, check, rule_id, exit_code, before, after):
     assert exit_code != 0
     assert _failed_checks(output) == {check}, output
@@ -116,6 +122,8 @@ def test_missing_stage_fails_stage_completeness(tmp_path, refreshed_data_dir, ca
         (OWID_FILE, _owid_without("Thailand")))
     _assert_failed_only(output, "marts/fct_vehicle_footprint:stage_completeness", "DQ-STAGES", exit_code, before, after)
     assert "fuel_production_kg_co2e" in output and "/ THA /" in output
+    withheld = _quarantined(data_dir, "fct_vehicle_footprint", "DQ-STAGES")
+    assert withheld and {row["market_code"] for row in withheld} == {"THA"}
 
 
 def _owid_only_an_old_value(country: str, year: int):
@@ -144,6 +152,9 @@ def test_ten_year_old_grid_factor_fails_temporal_representativeness(tmp_path, re
     _assert_failed_only(output, "marts/fct_footprint_data_quality:temporal_representativeness", "DQ-TEMPORAL",
                         exit_code, before, after)
     assert "max_years_beyond_validity" in output and "/ SGP /" in output
+    withheld = _quarantined(data_dir, "fct_footprint_data_quality", "DQ-TEMPORAL")
+    assert withheld and {row["market_code"] for row in withheld} == {"SGP"}
+    assert {row["least_current_reference_year"] for row in withheld} == {2014}
 
 
 def test_grid_factor_of_another_country_fails_geographical_representativeness(tmp_path, refreshed_data_dir, capsys):
@@ -155,6 +166,8 @@ def test_grid_factor_of_another_country_fails_geographical_representativeness(tm
     _assert_failed_only(output, "marts/fct_footprint_data_quality:geographical_representativeness", "DQ-GEOGRAPHY",
                         exit_code, before, after)
     assert "/ SGP /" in output
+    withheld = _quarantined(data_dir, "fct_footprint_data_quality", "DQ-GEOGRAPHY")
+    assert {(row["market_code"], row["market_grid_geography"]) for row in withheld} == {("SGP", "MYS")}
 
 
 def test_exports_far_from_the_reference_fail_reconciliation(tmp_path, refreshed_data_dir, capsys):
@@ -162,6 +175,8 @@ def test_exports_far_from_the_reference_fail_reconciliation(tmp_path, refreshed_
         tmp_path, refreshed_data_dir, capsys, (COMTRADE_2023_FILE, _comtrade_triple_first_month))
     _assert_failed_only(output, "marts/fct_export_exposure:reconciliation", "DQ-RECONCILIATION", exit_code, before, after)
     assert "china_hs8703_exports_2023" in output
+    assert [row["reference_id"] for row in _quarantined(data_dir, "int_quality__reconciliation", "DQ-RECONCILIATION")] == [
+        "china_hs8703_exports_2023"]
     results = _results_of_last_run(data_dir)
     reconciliation = results[results["check_name"] == "reconciliation"].iloc[0]
     assert reconciliation["outcome"] == "failed" and reconciliation["severity"] == "blocking"

@@ -6,7 +6,9 @@ run) without failing the step. dbt runs under the warehouse pool and the warehou
 one thread.
 """
 
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AutomationCondition, Failure
@@ -18,6 +20,7 @@ from warehouse.dbt_profile import write_dbt_profile
 from warehouse.paths import DBT_PROJECT_DIR
 
 MODEL_LAYERS = ("staging", "intermediate", "marts")
+DBT_TARGETS_KEPT = 5
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
 
@@ -97,9 +100,19 @@ def dbt_greenbridge(context: AssetExecutionContext, dbt: DbtCliResource, warehou
         yield from invocation.stream()
     errored = [result["unique_id"] for result in invocation.get_artifact("run_results.json")["results"]
                if result["status"] == "error"]
+    prune_dbt_targets(Path(invocation.target_path).parent)
     if errored:
         raise Failure(description=f"dbt build: {len(errored)} node(s) could not run: {', '.join(errored[:10])}"
                                   f" (see the dbt log in {invocation.target_path})")
+
+
+def prune_dbt_targets(target_root: Path, keep: int = DBT_TARGETS_KEPT) -> None:
+    """dagster-dbt gives every invocation its own target folder (~13 MB) and never removes one: keep
+    the newest few, for debugging a recent run."""
+    folders = sorted((path for path in target_root.glob("dbt_greenbridge-*") if path.is_dir()),
+                     key=lambda path: path.stat().st_mtime, reverse=True)
+    for stale in folders[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 # The curated parameter tables (emission factors, method parameters, ...), refreshed quarterly: the

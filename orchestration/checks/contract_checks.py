@@ -1,15 +1,15 @@
 """Blocking pandera contract checks on every table dbt builds: the parameter seeds, the staging
-models and the marts, read back from DuckDB. One step validates them all (one process, one read
-connection at a time), yielding one asset check per table; a failure names the table, column, rule
-and offending values, and every outcome is written to ``data_quality_results``.
+models and the marts, read back from DuckDB, one asset check per table (run in the data-quality
+step, orchestration/checks/data_quality_checks.py). A failure names the table, column, rule and
+offending values, and every outcome is written to ``data_quality_results``.
 
 Raw tables are validated while they land (orchestration/assets/raw_landing.py), where breaking rows
 are quarantined before anything is written.
 """
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue, multi_asset_check
+from dagster import AssetCheckExecutionContext, AssetCheckKey, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
-from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
+from orchestration.resources import WarehouseResource
 from warehouse.contracts import ContractViolation, validate_frame
 from warehouse.contracts.tables import CONTRACTS
 from warehouse.contracts.validation import CONTRACT_RULE_ID
@@ -28,22 +28,20 @@ DBT_CONTRACT_TARGETS = {
 }
 
 
-@multi_asset_check(
-    specs=[AssetCheckSpec(CONTRACT_CHECK_NAME, asset=asset_key, blocking=True,
-                          description=f"{CONTRACT_RULE_ID}: pandera contract of {relation}: types, nullability, "
-                                      "allowed values, ranges, key")
-           for asset_key, relation in DBT_CONTRACT_TARGETS.values()],
-    name="dbt_table_contracts",
-    description="pandera contracts of every seed, staging model and mart",
-    can_subset=True,
-    pool=WAREHOUSE_POOL,
-    op_tags=WAREHOUSE_TAGS,
-)
-def dbt_table_contracts(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
-    selected = {key.asset_key for key in context.selected_asset_check_keys}
+CONTRACT_CHECK_SPECS = [
+    AssetCheckSpec(CONTRACT_CHECK_NAME, asset=asset_key, blocking=True,
+                   description=f"{CONTRACT_RULE_ID}: pandera contract of {relation}: types, nullability, allowed "
+                               "values, ranges, key")
+    for asset_key, relation in DBT_CONTRACT_TARGETS.values()
+]
+
+
+def run_contract_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource, run_id: str):
+    """Validate every selected table against its contract; yields one check result per table."""
+    selected = set(context.selected_asset_check_keys)
     outcomes = []
     for name, (asset_key, relation) in DBT_CONTRACT_TARGETS.items():
-        if asset_key not in selected:
+        if AssetCheckKey(asset_key, CONTRACT_CHECK_NAME) not in selected:
             continue
         contract = CONTRACTS[name]
         frame = warehouse.store.read_table(relation)
@@ -66,13 +64,10 @@ def dbt_table_contracts(context: AssetCheckExecutionContext, warehouse: Warehous
                                      True, "passed", f"{len(frame)} rows", f"{relation} holds its contract", 0))
         yield AssetCheckResult(asset_key=asset_key, check_name=CONTRACT_CHECK_NAME, passed=True,
                                metadata={"rows": len(frame), "columns": len(contract.columns)})
-    write_check_results(warehouse.paths, context.run.run_id, "dbt_table_contracts", outcomes)
+    write_check_results(warehouse.paths, run_id, "dbt_table_contracts", outcomes)
 
 
 def _json_safe(value):
     import json
 
     return json.loads(json.dumps(value, default=str))
-
-
-CONTRACT_CHECKS = [dbt_table_contracts]

@@ -1,8 +1,8 @@
 """The standard's data-quality rules as Dagster asset checks, evaluated by Great Expectations 1.x.
 
-One step runs every rule (GX is imported once; importing it takes seconds): each rule is a GX suite
-over a frame read from the warehouse, and each suite's outcome is one asset check on the mart it
-guards, declared blocking. An expectation tagged ``meta={"level": "warning"}`` that fails makes its
+Each rule is a GX suite over a frame read from the warehouse, and each suite's outcome is one asset
+check on the mart it guards, declared blocking; all run in the data-quality step
+(orchestration/checks/data_quality_checks.py), so GX is imported once (it takes seconds). An expectation tagged ``meta={"level": "warning"}`` that fails makes its
 check a WARN (reported, publication continues); any other failure makes it an ERROR, which stops
 publication. Every outcome is also written to ``data_quality_results`` (Parquet per run) and the
 suites' results to the GX Data Docs published beside the Parquet.
@@ -16,21 +16,23 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import pandas as pd
 import yaml
 from dagster import (
     AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetKey,
     MetadataValue,
-    multi_asset_check,
 )
 
-from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
+from orchestration.resources import WarehouseResource
 from warehouse.contracts.marts import LIFE_CYCLE_STAGES, core_boundary_sum
 from warehouse.paths import DBT_PROJECT_DIR
-from warehouse.quality.results import CheckOutcome, write_check_results
+from warehouse.contracts.validation import ROW_COLUMN
+from warehouse.quality.results import CheckOutcome, quarantine_frame, write_check_results, write_quarantine
 from warehouse.quality.rules import (
     BEV_CONSUMPTION_KWH_PER_100KM,
     CARBON_BALANCE_G_PER_KM_PER_L_PER_100KM,
@@ -219,20 +221,39 @@ def build_batches(store, settings: QualitySettings, current_year: int) -> dict:
     return batches
 
 
-def judge(suite_run, frame) -> tuple[AssetCheckSeverity | None, list[dict], int]:
-    """(None if passed, else WARN or ERROR; the failed expectations with the rows they name; rows failing)."""
-    failures, levels, failing_rows = [], set(), set()
+def judge(suite_run) -> tuple[AssetCheckSeverity | None, list[dict], set[str]]:
+    """(None if passed, else WARN or ERROR; the failed expectations with the rows they name; the labels
+    of the rows failing an error-level expectation)."""
+    failures, levels, blocked_rows = [], set(), set()
     failed_items = [item for item in suite_run.result.results if not item.success]
     for entry, item in zip(suite_run.failed_expectations(), failed_items):
         level = (item.expectation_config.meta or {}).get("level", "error")
         levels.add(level)
-        rows = [str(index.get(ROW_LABEL)) for index in (item.result or {}).get("partial_unexpected_index_list") or []
+        rows = [str(index.get(ROW_LABEL)) for index in (item.result or {}).get("unexpected_index_list") or []
                 if isinstance(index, dict)]
-        failing_rows.update(rows)
-        failures.append({**entry, "level": level, "rows": rows[:MAX_LISTED_ROWS]})
+        if level == "error":
+            blocked_rows.update(rows)
+        failures.append({**entry, "level": level, "rows": rows[:MAX_LISTED_ROWS], "all_rows": rows})
     if not failures:
-        return None, [], 0
-    return (AssetCheckSeverity.ERROR if "error" in levels else AssetCheckSeverity.WARN), failures, len(failing_rows)
+        return None, [], set()
+    return (AssetCheckSeverity.ERROR if "error" in levels else AssetCheckSeverity.WARN), failures, blocked_rows
+
+
+def quarantine_records(standard_rule: StandardRule, table: str, frame, failures: list[dict], run_id: str):
+    """The rows failing an error-level expectation of the rule, one record per row and expectation:
+    withheld from publication with the rule and reason, as the raw landing quarantines source rows."""
+    labels = frame[ROW_LABEL].astype(str)
+    reasons = []
+    for failure in failures:
+        if failure["level"] != "error":
+            continue
+        column = failure["column"] if isinstance(failure["column"], str) else ROW_COLUMN
+        text = describe(standard_rule, [failure])
+        for index in frame.index[labels.isin(failure["all_rows"])]:
+            value = frame.at[index, column] if column in frame.columns else None
+            reasons.append((index, standard_rule.rule_id, column, text, value))
+    return quarantine_frame(table, run_id, frame.drop(columns=[ROW_LABEL]),
+                            pd.DataFrame(reasons, columns=["index", "rule_id", "column_name", "reason", "failing_value"]))
 
 
 def describe(standard_rule: StandardRule, failures: list[dict]) -> str:
@@ -247,32 +268,41 @@ def describe(standard_rule: StandardRule, failures: list[dict]) -> str:
     return f"{standard_rule.rule_id} ({rule(standard_rule.rule_id).title}) not met: " + "; ".join(parts)
 
 
-@multi_asset_check(
-    specs=[AssetCheckSpec(r.check_name, asset=r.asset, blocking=True, description=f"{r.rule_id}: {r.description}")
-           for r in STANDARD_RULES],
-    name="standard_data_quality_rules",
-    description="The Belt and Road footprint standard's data-quality rules, as Great Expectations suites",
-    can_subset=True,
-    pool=WAREHOUSE_POOL,
-    op_tags=WAREHOUSE_TAGS,
-)
-def standard_data_quality_rules(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+RULE_CHECK_SPECS = [
+    AssetCheckSpec(r.check_name, asset=r.asset, blocking=True, description=f"{r.rule_id}: {r.description}")
+    for r in STANDARD_RULES
+]
+
+
+def run_standard_rules(context: AssetCheckExecutionContext, warehouse: WarehouseResource, run_id: str):
+    """Evaluate every selected rule with GX; yields one check result per rule."""
     from warehouse.quality.gx_docs import validate_frames
 
     settings = QualitySettings.from_env()
     now = datetime.now(timezone.utc)
-    selected = {key.name for key in context.selected_asset_check_keys}
-    rules = [r for r in STANDARD_RULES if r.check_name in selected]
+    selected = set(context.selected_asset_check_keys)
+    rules = [r for r in STANDARD_RULES if AssetCheckKey(r.asset, r.check_name) in selected]
+    if not rules:
+        return
     batches = {rule_id: batch for rule_id, batch in build_batches(warehouse.store, settings, now.year).items()
                if rule_id in {r.rule_id for r in rules}}
     paths = warehouse.paths
-    gx_run = validate_frames(batches, project_dir=paths.gx_project_dir, docs_dir=paths.data_docs_dir, run_name=context.run.run_id,
+    gx_run = validate_frames(batches, project_dir=paths.gx_project_dir, docs_dir=paths.data_docs_dir, run_name=run_id,
                              row_label_column=ROW_LABEL)
     docs = str(gx_run.docs_index) if gx_run.docs_index else None
     outcomes = []
     for standard_rule in rules:
         frame, expectations = batches[standard_rule.rule_id]
-        severity, failures, failing_rows = judge(gx_run.suites[standard_rule.rule_id], frame)
+        severity, failures, blocked_rows = judge(gx_run.suites[standard_rule.rule_id])
+        failing_rows = len({row for failure in failures for row in failure["all_rows"]})
+        quarantined = 0
+        if blocked_rows:
+            records = quarantine_records(standard_rule, standard_rule.asset.path[-1] if standard_rule.rule_id != "DQ-RECONCILIATION"
+                                         else "int_quality__reconciliation", frame, failures, run_id)
+            write_quarantine(paths, warehouse.store, run_id, f"{standard_rule.check_name}", records)
+            quarantined = len(blocked_rows)
+        for failure in failures:
+            failure.pop("all_rows")
         declared = {"DQ-CUTOFF": settings.cut_off_severity, "DQ-DQR": settings.dqr_severity}.get(
             standard_rule.rule_id, rule(standard_rule.rule_id).severity)
         description = describe(standard_rule, failures) if failures else None
@@ -294,6 +324,7 @@ def standard_data_quality_rules(context: AssetCheckExecutionContext, warehouse: 
             "expectations": len(expectations),
             "failed_expectations": MetadataValue.json(json.loads(json.dumps(failures, default=str))),
             "failing_rows": failing_rows,
+            "quarantined_rows": quarantined,
         }
         if docs:
             metadata["data_docs"] = MetadataValue.path(docs)
@@ -304,4 +335,4 @@ def standard_data_quality_rules(context: AssetCheckExecutionContext, warehouse: 
             description=description,
             metadata=metadata,
         )
-    write_check_results(paths, context.run.run_id, "standard_data_quality_rules", outcomes)
+    write_check_results(paths, run_id, "standard_data_quality_rules", outcomes)

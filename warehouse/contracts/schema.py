@@ -1,7 +1,7 @@
 """The contract model: a table is a list of typed, documented columns with rules, and a key.
 
 From one ``TableContract`` this module derives the pandera schema used to validate frames, the
-pyarrow schema used to publish Parquet, and the dbt properties (docs, data types, tests).
+pyarrow schema used to publish Parquet, and the dbt properties (docs, data types, tests across tables).
 """
 
 from __future__ import annotations
@@ -130,24 +130,13 @@ class TableContract:
         ]
         return pa.schema(fields, metadata={"table": self.name, "description": self.description})
 
-    def to_dbt_properties(self, value_tests: bool = True) -> dict[str, Any]:
-        """dbt model/seed properties: description, columns with data_type and tests. With
-        ``value_tests=False`` only the tests across tables (relationships, ids_exist_in) are
-        generated: the table's own rules are enforced by its pandera contract check instead."""
+    def to_dbt_properties(self) -> dict[str, Any]:
+        """dbt model/seed properties: description, columns with data_type, and the tests across tables
+        (relationships, ids_exist_in). The table's own rules (not null, allowed values, ranges, key)
+        are enforced once, by its pandera contract check, not repeated as dbt tests."""
         columns = []
         for column in self.columns:
             tests: list[Any] = []
-            if not column.nullable:
-                tests.append("not_null")
-            if column.allowed_values is not None:
-                tests.append({"accepted_values": {"arguments": {"values": list(column.allowed_values)}}})
-            if column.min_value is not None or column.max_value is not None:
-                bounds = {key: value for key, value in (("min_value", column.min_value), ("max_value", column.max_value)) if value is not None}
-                tests.append({"value_between": {"arguments": bounds}})
-            if self.primary_key == (column.name,):
-                tests.append("unique")
-            if not value_tests:
-                tests = []
             if column.references is not None:
                 table, field_name = column.references.split(".")
                 tests.append({"relationships": {"arguments": {"to": f"ref('{table}')", "field": field_name}}})
@@ -162,12 +151,7 @@ class TableContract:
             if tests:
                 entry["data_tests"] = tests
             columns.append(entry)
-        properties: dict[str, Any] = {"name": self.name, "description": self.description, "columns": columns}
-        if len(self.primary_key) > 1 and value_tests:
-            properties["data_tests"] = [
-                {"unique_combination_of_columns": {"arguments": {"columns": list(self.primary_key)}}}
-            ]
-        return properties
+        return {"name": self.name, "description": self.description, "columns": columns}
 
     def dbt_column_types(self) -> dict[str, str]:
         return {column.name: _TYPES[column.dtype][2] for column in self.columns}

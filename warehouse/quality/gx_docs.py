@@ -135,7 +135,8 @@ def _validate_locked(batches, project_dir: Path, docs_dir: Path, run_name: str, 
         definition = _validation_definition(context, datasource, suite_name, expectations)
         result_format = RESULT_FORMAT
         if row_label_column is not None and row_label_column in frame.columns:
-            result_format = {"result_format": RESULT_FORMAT, "unexpected_index_column_names": [row_label_column]}
+            # COMPLETE lists every unexpected row (not only the first 20), so a failure can quarantine them all.
+            result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [row_label_column]}
         result = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format, run_id=run_id)
         suites[suite_name] = SuiteRun(suite=suite_name, success=bool(result.success), result=result)
     validated = time.perf_counter()
