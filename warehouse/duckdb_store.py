@@ -98,6 +98,11 @@ class Warehouse:
         with self.connect(read_only=True) as connection:
             return connection.sql(f"select * from {relation}").df()
 
+    def read_tables(self, relations: list[str]) -> dict[str, pd.DataFrame]:
+        """Several tables through one read connection (each connection takes the file lock)."""
+        with self.connect(read_only=True) as connection:
+            return {relation: connection.sql(f"select * from {relation}").df() for relation in relations}
+
     def query_frame(self, sql: str) -> pd.DataFrame:
         with self.connect(read_only=True) as connection:
             return connection.sql(sql).df()

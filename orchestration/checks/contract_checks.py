@@ -39,12 +39,13 @@ CONTRACT_CHECK_SPECS = [
 def run_contract_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource, run_id: str):
     """Validate every selected table against its contract; yields one check result per table."""
     selected = set(context.selected_asset_check_keys)
+    targets = {name: target for name, target in DBT_CONTRACT_TARGETS.items()
+               if AssetCheckKey(target[0], CONTRACT_CHECK_NAME) in selected}
+    frames = warehouse.store.read_tables([relation for _, relation in targets.values()])
     outcomes = []
-    for name, (asset_key, relation) in DBT_CONTRACT_TARGETS.items():
-        if AssetCheckKey(asset_key, CONTRACT_CHECK_NAME) not in selected:
-            continue
+    for name, (asset_key, relation) in targets.items():
         contract = CONTRACTS[name]
-        frame = warehouse.store.read_table(relation)
+        frame = frames[relation]
         try:
             validate_frame(contract, frame)
         except ContractViolation as violation:
