@@ -56,17 +56,23 @@ class StandardRule:
     check_name: str
     rule_id: str
     asset: AssetKey
-    description: str
+    # The table whose rows the rule's frame holds (named in quarantine records).
+    rows_from: str
+
+    @property
+    def description(self) -> str:
+        return rule(self.rule_id).requirement
 
 
 STANDARD_RULES = (
-    StandardRule("stage_completeness", "DQ-STAGES", FOOTPRINT, rule("DQ-STAGES").requirement),
-    StandardRule("physical_plausibility", "DQ-PLAUSIBILITY", FOOTPRINT, rule("DQ-PLAUSIBILITY").requirement),
-    StandardRule("cut_off", "DQ-CUTOFF", DATA_QUALITY, rule("DQ-CUTOFF").requirement),
-    StandardRule("temporal_representativeness", "DQ-TEMPORAL", DATA_QUALITY, rule("DQ-TEMPORAL").requirement),
-    StandardRule("geographical_representativeness", "DQ-GEOGRAPHY", DATA_QUALITY, rule("DQ-GEOGRAPHY").requirement),
-    StandardRule("data_quality_rating", "DQ-DQR", DATA_QUALITY, rule("DQ-DQR").requirement),
-    StandardRule("reconciliation", "DQ-RECONCILIATION", EXPORTS, rule("DQ-RECONCILIATION").requirement),
+    StandardRule("stage_completeness", "DQ-STAGES", FOOTPRINT, "fct_vehicle_footprint"),
+    StandardRule("physical_plausibility", "DQ-PLAUSIBILITY", FOOTPRINT, "fct_vehicle_footprint"),
+    StandardRule("cut_off", "DQ-CUTOFF", DATA_QUALITY, "fct_footprint_data_quality"),
+    StandardRule("temporal_representativeness", "DQ-TEMPORAL", DATA_QUALITY, "fct_footprint_data_quality"),
+    StandardRule("geographical_representativeness", "DQ-GEOGRAPHY", DATA_QUALITY, "fct_footprint_data_quality"),
+    StandardRule("data_quality_rating", "DQ-DQR", DATA_QUALITY, "fct_footprint_data_quality"),
+    # Guards the published export exposure, built from the Comtrade data the rule reconciles.
+    StandardRule("reconciliation", "DQ-RECONCILIATION", EXPORTS, "int_quality__reconciliation"),
 )
 
 # Frames the suites validate: one query each, labelled rows so failures name them.
@@ -297,9 +303,8 @@ def run_standard_rules(context: AssetCheckExecutionContext, warehouse: Warehouse
         failing_rows = len({row for failure in failures for row in failure["all_rows"]})
         quarantined = 0
         if blocked_rows:
-            records = quarantine_records(standard_rule, standard_rule.asset.path[-1] if standard_rule.rule_id != "DQ-RECONCILIATION"
-                                         else "int_quality__reconciliation", frame, failures, run_id)
-            write_quarantine(paths, warehouse.store, run_id, f"{standard_rule.check_name}", records)
+            records = quarantine_records(standard_rule, standard_rule.rows_from, frame, failures, run_id)
+            write_quarantine(paths, warehouse.store, run_id, standard_rule.check_name, records)
             quarantined = len(blocked_rows)
         for failure in failures:
             failure.pop("all_rows")

@@ -58,7 +58,7 @@ from pathlib import Path
 from tests.benchmarks.report import replace_section
 from tests.benchmarks.market_footprint_benchmark import REPO, run
 from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MONTH
-from warehouse.contracts.schema import TableContract
+from warehouse.contracts.schema import TableContract, column_checks
 
 SECTION = "contract-validation"
 HEADING = "## Row-level contracts at 10 M rows"
@@ -282,19 +282,6 @@ def validate_pandas(contract: TableContract, frame) -> dict[tuple[str, str], int
     return {}
 
 
-def _pandera_checks(module, column) -> list:
-    checks = []
-    if column.allowed_values is not None:
-        checks.append(module.Check.isin(list(column.allowed_values)))
-    if column.min_value is not None:
-        checks.append(module.Check.ge(column.min_value))
-    if column.max_value is not None:
-        checks.append(module.Check.le(column.max_value))
-    if column.pattern is not None:
-        checks.append(module.Check.str_matches(column.pattern))
-    return checks
-
-
 def polars_schema(contract: TableContract):
     """What TableContract.to_pandera() builds, for pandera's polars backend."""
     import pandera.polars as pandera
@@ -302,7 +289,7 @@ def polars_schema(contract: TableContract):
 
     types = {"string": pl.Utf8, "int64": pl.Int64, "float64": pl.Float64, "bool": pl.Boolean}
     return pandera.DataFrameSchema(
-        {column.name: pandera.Column(types[column.dtype], checks=_pandera_checks(pandera, column),
+        {column.name: pandera.Column(types[column.dtype], checks=column_checks(pandera, column),
                                      nullable=column.nullable, coerce=True)
          for column in contract.columns},
         name=contract.name, strict="filter", unique=list(contract.primary_key) or None, report_duplicates="all",
@@ -316,7 +303,7 @@ def ibis_schema(contract: TableContract):
 
     types = {"string": dt.String(), "int64": dt.Int64(), "float64": dt.Float64(), "bool": dt.Boolean()}
     return pandera.DataFrameSchema(
-        {column.name: pandera.Column(types[column.dtype], checks=_pandera_checks(pandera, column), nullable=column.nullable)
+        {column.name: pandera.Column(types[column.dtype], checks=column_checks(pandera, column), nullable=column.nullable)
          for column in contract.columns},
         name=contract.name, strict="filter", unique=list(contract.primary_key) or None, report_duplicates="all",
     )

@@ -55,6 +55,21 @@ class Column:
 SOURCE_SHA256 = Column("source_sha256", "string", "sha256 of the raw bytes this row was parsed from", pattern=r"^[0-9a-f]{64}$")
 
 
+def column_checks(pandera_module, column: Column) -> list:
+    """The pandera checks of a column's rules, built with ``pandera_module`` (pandera.pandas, or
+    another pandera backend for comparison)."""
+    checks = []
+    if column.allowed_values is not None:
+        checks.append(pandera_module.Check.isin(list(column.allowed_values)))
+    if column.min_value is not None:
+        checks.append(pandera_module.Check.ge(column.min_value))
+    if column.max_value is not None:
+        checks.append(pandera_module.Check.le(column.max_value))
+    if column.pattern is not None:
+        checks.append(pandera_module.Check.str_matches(column.pattern))
+    return checks
+
+
 @dataclass(frozen=True)
 class RowRule:
     """A rule over several columns of a row (e.g. a carbon balance). ``holds(frame)`` returns a boolean
@@ -90,15 +105,7 @@ class TableContract:
 
         pandera_columns = {}
         for column in self.columns:
-            checks = []
-            if column.allowed_values is not None:
-                checks.append(pandera.Check.isin(list(column.allowed_values)))
-            if column.min_value is not None:
-                checks.append(pandera.Check.ge(column.min_value))
-            if column.max_value is not None:
-                checks.append(pandera.Check.le(column.max_value))
-            if column.pattern is not None:
-                checks.append(pandera.Check.str_matches(column.pattern))
+            checks = column_checks(pandera, column)
             pandera_columns[column.name] = pandera.Column(
                 _TYPES[column.dtype][0],
                 checks=checks,
