@@ -10,6 +10,9 @@ POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV")
 FUELS = ("petrol", "diesel", "electricity")
 CONSUMPTION_BASES = ("WLTP", "NEDC", "CLTC", "EPA", "REAL_WORLD")
 MARKET_CODES = ("CHN", "IDN", "THA", "SGP", "HUN", "POL", "ZAF", "PAK", "RUS", "EU27", "USA")
+CHEMISTRIES = ("LFP", "NMC622", "NMC811", "NCA", "LMO", "NMC")
+# Confidence of a seed value: V read in the source; V2 second-hand; D derived; R not confirmed (estimated).
+CONFIDENCE_TAGS = ("V", "V2", "D", "R")
 METHODOLOGY_VERSION = Column("methodology_version", "string", "Version of the footprint method (dbt var methodology_version)",
                              pattern=r"^\d+\.\d+\.\d+$")
 

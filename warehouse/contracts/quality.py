@@ -5,23 +5,28 @@ results (published as Parquet per run) and the quarantine of rows that broke a r
 
 from __future__ import annotations
 
-from warehouse.contracts.marts import MARKET_CODES, METHODOLOGY_VERSION, POWERTRAINS
+from warehouse.contracts.marts import (
+    CHEMISTRIES,
+    CONFIDENCE_TAGS,
+    LIFE_CYCLE_STAGES,
+    MARKET_CODES,
+    METHODOLOGY_VERSION,
+    POWERTRAINS,
+)
 from warehouse.contracts.schema import Column, TableContract
 
-CHEMISTRIES = ("LFP", "NMC622", "NMC811", "NCA", "LMO", "NMC")
 CONFIDENCE = Column("confidence", "string", "V read in the source; V2 second-hand; D derived; R estimated",
-                    allowed_values=("V", "V2", "D", "R"))
+                    allowed_values=CONFIDENCE_TAGS)
 SEVERITIES = ("blocking", "warning")
 INPUT_IDS = ("glider_materials", "battery_materials", "vehicle_assembly", "battery_manufacturing",
              "electricity_supply", "fuel_supply", "fuel_combustion", "maintenance", "end_of_life")
-STAGE_NAMES = ("raw_materials", "production", "fuel_production", "fuel_use", "maintenance", "end_of_life")
 QUALITY_LEVELS = ("excellent", "very good", "good", "fair", "poor")
 PEF_SCORE = {"min_value": 1, "max_value": 5}
 
 _INPUT_QUALITY_SCORE_COLUMNS = (
     Column("input_id", "string", "Input of the footprint: the component of a stage one dataset prices",
            allowed_values=INPUT_IDS),
-    Column("stage", "string", "Life-cycle stage the input belongs to", allowed_values=STAGE_NAMES),
+    Column("stage", "string", "Life-cycle stage the input belongs to", allowed_values=LIFE_CYCLE_STAGES),
     Column("in_core_boundary", "bool", "The stage is inside the core boundary (seed life_cycle_stages)"),
     Column("description", "string", "What the input covers"),
     Column("technological_representativeness", "int64", "PEF TeR of the input's dataset", unit="score 1-5", **PEF_SCORE),
@@ -116,7 +121,7 @@ FCT_FOOTPRINT_INPUT_QUALITY = TableContract(
     columns=(
         *_FOOTPRINT_KEY,
         Column("input_id", "string", "Input (seed input_quality_scores)", allowed_values=INPUT_IDS),
-        Column("stage", "string", "Stage the input belongs to", allowed_values=STAGE_NAMES),
+        Column("stage", "string", "Stage the input belongs to", allowed_values=LIFE_CYCLE_STAGES),
         Column("in_core_boundary", "bool", "The stage is inside the core boundary"),
         Column("contribution_kg_co2e", "float64", "Emissions the input contributes", unit="kg CO2e/vehicle", nullable=True),
         Column("share_of_total", "float64", "contribution / total_kg_co2e (core-boundary inputs only)",

@@ -19,6 +19,8 @@ from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MON
 from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
 from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
 from warehouse.contracts.marts import (
+    CHEMISTRIES,
+    CONFIDENCE_TAGS,
     CONSUMPTION_BASES,
     DIM_MARKET,
     FCT_EXPORT_EXPOSURE,
@@ -32,8 +34,6 @@ from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 from warehouse.contracts.units import UNITS
 
 ISO3_PATTERN = r"^[A-Z]{3}$"
-CHEMISTRIES = ("LFP", "NMC622", "NMC811", "NCA", "LMO", "NMC")
-CONFIDENCE_TAGS = ("V", "V2", "D", "R")
 
 RAW_OWID_GRID_INTENSITY = TableContract(
     name="owid_energy__grid_carbon_intensity",
