@@ -10,8 +10,7 @@ with ember as (
         grid.year,
         grid.carbon_intensity_g_per_kwh,
         'ember' as grid_source,
-        case when grid.iso3 is null or grid.iso3 like 'OWID_%'
-            then coalesce(markets.market_code, grid.iso3) else grid.iso3 end as source_geography,
+        grid.iso3 as source_iso3,
         grid.source_sha256
     from {{ ref('stg_ember__grid_carbon_intensity') }} as grid
     left join {{ ref('stg_parameters__markets') }} as markets
@@ -25,19 +24,30 @@ owid as (
         grid.year,
         grid.carbon_intensity_g_per_kwh,
         'owid' as grid_source,
-        case when grid.iso3 is null or grid.iso3 like 'OWID_%'
-            then coalesce(markets.market_code, grid.iso3) else grid.iso3 end as source_geography,
+        grid.iso3 as source_iso3,
         grid.source_sha256
     from {{ ref('stg_owid__grid_carbon_intensity') }} as grid
     left join {{ ref('stg_parameters__markets') }} as markets
         on markets.owid_entity = grid.owid_entity
     where coalesce(markets.market_code, grid.iso3) is not null
+),
+
+combined as (
+    select * from ember
+    union all
+    select owid.*
+    from owid
+    anti join ember
+        on ember.area_code = owid.area_code
+        and ember.year = owid.year
 )
 
-select * from ember
-union all
-select owid.*
-from owid
-anti join ember
-    on ember.area_code = owid.area_code
-    and ember.year = owid.year
+select
+    area_code,
+    year,
+    carbon_intensity_g_per_kwh,
+    grid_source,
+    case when source_iso3 is null or source_iso3 like 'OWID_%' then area_code else source_iso3 end
+        as source_geography,
+    source_sha256
+from combined

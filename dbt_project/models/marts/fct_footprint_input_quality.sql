@@ -153,12 +153,15 @@ select
     years_beyond_validity,
     technological_representativeness,
     geographical_representativeness,
-    {{ time_representativeness_score('years_beyond_validity') }} as time_representativeness,
+    time_representativeness,
     precision_score as precision,
-    (technological_representativeness + geographical_representativeness
-        + {{ time_representativeness_score('years_beyond_validity') }} + precision_score) / 4.0 as dqr,
+    (technological_representativeness + geographical_representativeness + time_representativeness
+        + precision_score) / 4.0 as dqr,
     has_primary_activity_data
-from scored
+from (
+    select *, {{ time_representativeness_score('years_beyond_validity') }} as time_representativeness
+    from scored
+)
 -- An input a car does not have (no battery, no fuel, no charging) is not rated; a missing value
 -- stays, for the completeness rule to see.
 where contribution_kg_co2e is null or contribution_kg_co2e <> 0
