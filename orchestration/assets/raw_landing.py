@@ -11,7 +11,6 @@ carbon balance) are quarantined with the rule and reason (``quality.quarantine``
 with severity ERROR, so nothing downstream runs and the previous publication stays as it was.
 """
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -25,7 +24,7 @@ from orchestration.resources import WarehouseResource
 from warehouse.contracts import ContractViolation, TableContract
 from warehouse.contracts.schema import SOURCE_SHA256
 from warehouse.contracts.validation import CONTRACT_RULE_ID, split_by_contract
-from warehouse.quality.results import CheckOutcome, quarantine_frame, write_check_results, write_quarantine
+from warehouse.quality.results import CheckOutcome, json_safe, quarantine_frame, write_check_results, write_quarantine
 from warehouse.quality.rules import BLOCKING
 from warehouse.raw_store import sha256_hex, store_raw_bytes
 
@@ -105,38 +104,37 @@ def land_raw_table(
         warehouse.store.append_rows(RAW_SCHEMA, FETCH_LOG_TABLE, log)
     context.log.info(f"{contract.name}: {rows} rows from {len(records)} fetch(es)"
                      + (f", partitions {keys[0]}..{keys[-1]}" if keys else ""))
-    quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame()
+    # One record per row and rule broken: a row counts once.
+    quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(columns=["row_json"])
+    quarantined_rows = quarantine["row_json"].nunique()
     source = records[0][1].source if records else contract.name
-    yield _contract_check_result(context, warehouse, contract, source, rows, quarantine, rule_failures)
+    yield _contract_check_result(context, warehouse, contract, source, rows, quarantine, quarantined_rows, rule_failures)
     metadata = _metadata(contract, rows, keys, [record for _, record in records], notes)
-    metadata["quarantined_rows"] = len(quarantine)
+    metadata["quarantined_rows"] = quarantined_rows
     yield MaterializeResult(metadata=metadata)
 
 
 def _contract_check_result(context, warehouse, contract: TableContract, source: str, rows: int,
-                           quarantine: pd.DataFrame, rule_failures: list[dict]) -> AssetCheckResult:
+                           quarantine: pd.DataFrame, quarantined_rows: int, rule_failures: list[dict]) -> AssetCheckResult:
     """Quarantine the rows that broke a rule, record the outcome for auditors, and fail the blocking
     contract check (severity ERROR) when anything was quarantined."""
-    asset = f"raw/{contract.name}"
     quarantine_path = write_quarantine(warehouse.paths, warehouse.store, context.run_id, contract.name, quarantine)
-    by_rule = quarantine.groupby("rule_id")["row_json"].nunique().to_dict() if not quarantine.empty else {}
     passed = quarantine.empty
+    by_rule = {} if passed else quarantine.groupby("rule_id")["row_json"].nunique().to_dict()
     observed = "no row broke a rule" if passed else "; ".join(
         f"{failure['count']} row(s) broke {failure['rule_id']} on {failure['column']}: {failure['check']}"
         + (f" (partition {failure['partition']})" if failure.get("partition") else "")
         for failure in rule_failures)
     write_check_results(warehouse.paths, context.run_id, f"raw__{contract.name}", [CheckOutcome(
         check_name=CONTRACT_CHECK_NAME, rule_id=CONTRACT_RULE_ID if passed else ";".join(sorted(by_rule)),
-        asset=asset, severity=BLOCKING, passed=passed, outcome="passed" if passed else "failed",
-        observed=observed, expected=f"every row of raw.{contract.name} holds its contract",
-        failing_rows=len(quarantine.drop_duplicates("row_json")) if not passed else 0)])
-    metadata = {"rows_validated": rows + (len(quarantine.drop_duplicates("row_json")) if not passed else 0),
-                "quarantined_rows": 0 if passed else len(quarantine.drop_duplicates("row_json"))}
+        asset=f"raw/{contract.name}", severity=BLOCKING, passed=passed, outcome="passed" if passed else "failed",
+        observed=observed, expected=f"every row of raw.{contract.name} holds its contract", failing_rows=quarantined_rows)])
+    metadata = {"rows_validated": rows + quarantined_rows, "quarantined_rows": quarantined_rows}
     if not passed:
         context.log.error(f"[{source}] {contract.name}: {observed}; quarantined in quality.quarantine and {quarantine_path}")
         metadata.update({
             "quarantined_by_rule": MetadataValue.json(by_rule),
-            "rule_failures": MetadataValue.json(json.loads(json.dumps(rule_failures, default=str))),
+            "rule_failures": MetadataValue.json(json_safe(rule_failures)),
             "quarantine_path": MetadataValue.path(str(quarantine_path)),
         })
     return AssetCheckResult(

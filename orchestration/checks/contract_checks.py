@@ -13,7 +13,7 @@ from orchestration.resources import WarehouseResource
 from warehouse.contracts import ContractViolation, validate_frame
 from warehouse.contracts.tables import CONTRACTS
 from warehouse.contracts.validation import CONTRACT_RULE_ID
-from warehouse.quality.results import CheckOutcome, write_check_results
+from warehouse.quality.results import CheckOutcome, json_safe, write_check_results
 from warehouse.quality.rules import BLOCKING
 
 CONTRACT_CHECK_NAME = "contract"
@@ -48,27 +48,24 @@ def run_contract_checks(context: AssetCheckExecutionContext, warehouse: Warehous
         frame = frames[relation]
         try:
             validate_frame(contract, frame)
-        except ContractViolation as violation:
+            violation = None
+        except ContractViolation as error:
+            violation = error
             context.log.error(str(violation))
-            failing = sum(failure["count"] for failure in violation.failures)
-            outcomes.append(CheckOutcome(CONTRACT_CHECK_NAME, CONTRACT_RULE_ID, asset_key.to_user_string(), BLOCKING,
-                                         False, "failed", str(violation)[:2000], f"{relation} holds its contract", failing))
+        outcomes.append(CheckOutcome(
+            CONTRACT_CHECK_NAME, CONTRACT_RULE_ID, asset_key.to_user_string(), BLOCKING,
+            passed=violation is None, outcome="passed" if violation is None else "failed",
+            observed=f"{len(frame)} rows" if violation is None else str(violation)[:2000],
+            expected=f"{relation} holds its contract",
+            failing_rows=0 if violation is None else sum(failure["count"] for failure in violation.failures)))
+        if violation is None:
+            yield AssetCheckResult(asset_key=asset_key, check_name=CONTRACT_CHECK_NAME, passed=True,
+                                   metadata={"rows": len(frame), "columns": len(contract.columns)})
+        else:
             yield AssetCheckResult(
-                asset_key=asset_key, check_name=CONTRACT_CHECK_NAME,
-                passed=False,
-                severity=AssetCheckSeverity.ERROR,
+                asset_key=asset_key, check_name=CONTRACT_CHECK_NAME, passed=False, severity=AssetCheckSeverity.ERROR,
                 description=f"{CONTRACT_RULE_ID}: {violation}"[:2000],
-                metadata={"rule_failures": MetadataValue.json(_json_safe(violation.failures)), "rows": len(frame)},
+                metadata={"rule_failures": MetadataValue.json(json_safe(violation.failures)), "rows": len(frame)},
             )
-            continue
-        outcomes.append(CheckOutcome(CONTRACT_CHECK_NAME, CONTRACT_RULE_ID, asset_key.to_user_string(), BLOCKING,
-                                     True, "passed", f"{len(frame)} rows", f"{relation} holds its contract", 0))
-        yield AssetCheckResult(asset_key=asset_key, check_name=CONTRACT_CHECK_NAME, passed=True,
-                               metadata={"rows": len(frame), "columns": len(contract.columns)})
     write_check_results(warehouse.paths, run_id, "dbt_table_contracts", outcomes)
 
-
-def _json_safe(value):
-    import json
-
-    return json.loads(json.dumps(value, default=str))

@@ -2,9 +2,9 @@
 
 Each rule is a GX suite over a frame read from the warehouse, and each suite's outcome is one asset
 check on the mart it guards, declared blocking; all run in the data-quality step
-(orchestration/checks/data_quality_checks.py), so GX is imported once (it takes seconds). An expectation tagged ``meta={"level": "warning"}`` that fails makes its
-check a WARN (reported, publication continues); any other failure makes it an ERROR, which stops
-publication. Every outcome is also written to ``data_quality_results`` (Parquet per run) and the
+(orchestration/checks/data_quality_checks.py), so GX is imported once (it takes seconds). An
+expectation tagged ``meta={"level": "warning"}`` that fails makes its check a WARN (reported,
+publication continues); any other failure makes it an ERROR, which stops publication. Every outcome is also written to ``data_quality_results`` (Parquet per run) and the
 suites' results to the GX Data Docs published beside the Parquet.
 
 Rule ids, requirements and default severities: warehouse/quality/rules.py. The values the rules
@@ -12,7 +12,6 @@ judge (DQR, cut-off share, years beyond validity, grid geography) are computed b
 (fct_footprint_data_quality, fct_footprint_input_quality, int_quality__reconciliation).
 """
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -32,7 +31,7 @@ from orchestration.resources import WarehouseResource
 from warehouse.contracts.marts import LIFE_CYCLE_STAGES, core_boundary_sum
 from warehouse.paths import DBT_PROJECT_DIR
 from warehouse.contracts.validation import ROW_COLUMN
-from warehouse.quality.results import CheckOutcome, quarantine_frame, write_check_results, write_quarantine
+from warehouse.quality.results import CheckOutcome, json_safe, quarantine_frame, write_check_results, write_quarantine
 from warehouse.quality.rules import (
     BEV_CONSUMPTION_KWH_PER_100KM,
     CARBON_BALANCE_G_PER_KM_PER_L_PER_100KM,
@@ -106,10 +105,9 @@ def _warning(expectation):
     return expectation
 
 
-def stage_expectations(frame, expected_rows: int):
+def stage_expectations(expected_rows: int):
     import great_expectations.expectations as gxe
 
-    core = ("raw_materials", "production", "fuel_production", "fuel_use")
     expectations = [
         gxe.ExpectTableRowCountToEqual(value=expected_rows),
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["model_id", "market_code", "registration_year"]),
@@ -121,10 +119,9 @@ def stage_expectations(frame, expected_rows: int):
     ]
     for stage in LIFE_CYCLE_STAGES:
         expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=f"{stage}_kg_co2e"))
-    for stage in core:
-        if stage != "fuel_use":
-            # Never silently zero: every car has materials, assembly and an energy supply.
-            expectations.append(gxe.ExpectColumnValuesToBeBetween(column=f"{stage}_kg_co2e", min_value=0, strict_min=True))
+    # Never silently zero: every car has materials, assembly and an energy supply (fuel use: above).
+    for stage in ("raw_materials", "production", "fuel_production"):
+        expectations.append(gxe.ExpectColumnValuesToBeBetween(column=f"{stage}_kg_co2e", min_value=0, strict_min=True))
     for column in ("battery_raw_materials_kg_co2e", "battery_production_kg_co2e"):
         expectations.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True,
                                                               row_condition='powertrain!="ICEV"', condition_parser="pandas"))
@@ -161,7 +158,7 @@ def data_quality_expectations(settings: QualitySettings, current_year: int):
         # A row that leaves anything out says what.
         gxe.ExpectColumnValuesToNotBeNull(column="cut_off_stages", row_condition="cut_off_share>0", condition_parser="pandas"),
     ]
-    if settings.cut_off_severity == WARNING:
+    if settings.severity_of("DQ-CUTOFF") == WARNING:
         cut_off[0] = _warning(cut_off[0])
     temporal = [
         gxe.ExpectColumnValuesToBeBetween(column="max_years_beyond_validity",
@@ -184,7 +181,7 @@ def data_quality_expectations(settings: QualitySettings, current_year: int):
         gxe.ExpectColumnValuesToBeInSet(column="quality_level", value_set=["excellent", "very good", "good", "fair", "poor"]),
         gxe.ExpectColumnValuesToNotBeNull(column="quality_level", **rated),
         gxe.ExpectColumnValuesToBeBetween(column="primary_data_share", min_value=0, max_value=1 + 1e-9),
-        _warning(dqr_limit) if settings.dqr_severity == WARNING else dqr_limit,
+        _warning(dqr_limit) if settings.severity_of("DQ-DQR") == WARNING else dqr_limit,
     ]
     return {"DQ-CUTOFF": cut_off, "DQ-TEMPORAL": temporal, "DQ-GEOGRAPHY": geography, "DQ-DQR": rating}
 
@@ -218,7 +215,7 @@ def build_batches(store, settings: QualitySettings, current_year: int) -> dict:
         "select count(*) from marts.dim_market") * len(registration_years())
     quality = store.query_frame(DATA_QUALITY_QUERY)
     batches = {
-        "DQ-STAGES": (footprint, stage_expectations(footprint, expected_rows)),
+        "DQ-STAGES": (footprint, stage_expectations(expected_rows)),
         "DQ-PLAUSIBILITY": (footprint, plausibility_expectations()),
     }
     for rule_id, expectations in data_quality_expectations(settings, current_year).items():
@@ -308,8 +305,7 @@ def run_standard_rules(context: AssetCheckExecutionContext, warehouse: Warehouse
             quarantined = len(blocked_rows)
         for failure in failures:
             failure.pop("all_rows")
-        declared = {"DQ-CUTOFF": settings.cut_off_severity, "DQ-DQR": settings.dqr_severity}.get(
-            standard_rule.rule_id, rule(standard_rule.rule_id).severity)
+        declared = settings.severity_of(standard_rule.rule_id)
         description = describe(standard_rule, failures) if failures else None
         if severity is AssetCheckSeverity.ERROR:
             context.log.error(description)
@@ -327,7 +323,7 @@ def run_standard_rules(context: AssetCheckExecutionContext, warehouse: Warehouse
             "declared_severity": declared,
             "rows_evaluated": len(frame),
             "expectations": len(expectations),
-            "failed_expectations": MetadataValue.json(json.loads(json.dumps(failures, default=str))),
+            "failed_expectations": MetadataValue.json(json_safe(failures)),
             "failing_rows": failing_rows,
             "quarantined_rows": quarantined,
         }

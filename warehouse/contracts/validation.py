@@ -11,9 +11,9 @@ the rule and reason for quarantine; a table-level break (a missing column) still
 
 from __future__ import annotations
 
-import pandas as pd
-
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from warehouse.contracts.schema import TableContract
 
@@ -63,15 +63,14 @@ class ContractSplit:
     """The rows that hold (coerced to the contract's types), and the rows that broke a rule."""
 
     valid: pd.DataFrame
-    quarantined: pd.DataFrame = field(default_factory=pd.DataFrame)
-    # One row per (row index, rule): index, rule_id, column_name, reason, failing_value.
+    # One row per (row index of the input frame, rule): index, rule_id, column_name, reason, failing_value.
     reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["index", "rule_id", "column_name", "reason", "failing_value"]))
     failures: list[dict] = field(default_factory=list)
 
     @property
     def quarantined_count(self) -> int:
-        return len(self.quarantined)
+        return int(self.reasons["index"].nunique())
 
 
 def split_by_contract(contract: TableContract, frame: pd.DataFrame) -> ContractSplit:
@@ -106,12 +105,7 @@ def split_by_contract(contract: TableContract, frame: pd.DataFrame) -> ContractS
             records.append((index, CONTRACT_RULE_ID, str(column), _reason(contract, str(column), check, value), value))
     reasons = pd.DataFrame(records, columns=["index", "rule_id", "column_name", "reason", "failing_value"])
     reasons = reasons.drop_duplicates(subset=["index", "rule_id", "column_name"])
-    return ContractSplit(
-        valid=valid,
-        quarantined=frame.loc[bad_index],
-        reasons=reasons,
-        failures=_summarise_reasons(reasons, frame),
-    )
+    return ContractSplit(valid=valid, reasons=reasons, failures=_summarise_reasons(reasons, frame))
 
 
 def _reason(contract: TableContract, column: str, check: str, value) -> str:

@@ -40,6 +40,12 @@ class CheckOutcome:
     data_docs: str | None = None
 
 
+def json_safe(value):
+    """``value`` with numpy numbers, NA and other non-JSON values turned into plain JSON (Dagster
+    JSON metadata accepts nothing else)."""
+    return json.loads(json.dumps(value, default=str))
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -51,14 +57,6 @@ def write_check_results(paths: DataPaths, run_id: str, step: str, outcomes: list
     evaluated_at = utc_now()
     rows = [{"run_id": run_id, "evaluated_at": evaluated_at, **asdict(outcome)} for outcome in outcomes]
     return _write_parquet(DATA_QUALITY_RESULTS, pd.DataFrame(rows), paths.data_quality_results_dir, run_id, step)
-
-
-def read_check_results(paths: DataPaths) -> pd.DataFrame:
-    """Every run's results (the whole folder), as a BI tool would read it."""
-    directory = paths.data_quality_results_dir
-    if not directory.exists() or not any(directory.rglob("*.parquet")):
-        return pd.DataFrame(columns=DATA_QUALITY_RESULTS.column_names)
-    return pq.read_table(directory, partitioning="hive").to_pandas()
 
 
 def quarantine_frame(table: str, run_id: str, rows: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
@@ -97,8 +95,8 @@ def _write_parquet(contract: TableContract, frame: pd.DataFrame, root: Path, run
     path = directory / f"{name}.parquet"
     # run_id is the partition: kept in the path, not repeated in the file (readers add it back).
     columns = [column for column in contract.column_names if column != "run_id"]
-    schema = pa.schema([field for field in contract.to_pyarrow() if field.name != "run_id"],
-                       metadata=contract.to_pyarrow().metadata)
+    full_schema = contract.to_pyarrow()
+    schema = pa.schema([field for field in full_schema if field.name != "run_id"], metadata=full_schema.metadata)
     table = pa.Table.from_pandas(frame[columns], schema=schema, preserve_index=False)
     partial = path.with_suffix(".partial")
     pq.write_table(table, partial, compression="zstd")

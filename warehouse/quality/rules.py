@@ -42,6 +42,11 @@ class QualitySettings:
     dqr_threshold: float = 3.0
     dqr_severity: str = WARNING
 
+    def severity_of(self, rule_id: str) -> str:
+        """The severity a rule is declared with: configured here for cut-off and DQR, else the registry's."""
+        configured = {"DQ-CUTOFF": self.cut_off_severity, "DQ-DQR": self.dqr_severity}
+        return configured.get(rule_id) or rule(rule_id).severity
+
     @classmethod
     def from_env(cls, environ=None) -> "QualitySettings":
         environ = os.environ if environ is None else environ
