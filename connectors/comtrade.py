@@ -12,11 +12,11 @@ files. Both go through ``parse``. Licence: UN Comtrade policy on use and re-diss
 """
 
 import json
-import os
 
 import pandas as pd
 import requests
 
+from connectors import credentials
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
 from connectors.parsing import load_json, numbers
@@ -25,7 +25,7 @@ from connectors.snapshot import Snapshot
 
 SOURCE = "comtrade"
 REFERENCE_SOURCE = "comtrade_partner_areas"
-API_KEY_ENV = "COMTRADE_API_KEY"
+API_KEY_ENV = credentials.KEYED_SOURCES[SOURCE].variable
 BASE_URL = "https://comtradeapi.un.org"
 PREVIEW_PATH = "/public/v1/preview/C/M/HS"
 DATA_PATH = "/data/v1/get/C/M/HS"
@@ -73,7 +73,7 @@ PARTNER_FIELDS = {
 
 
 def api_key_from_env() -> str | None:
-    return os.environ.get(API_KEY_ENV, "").strip() or None
+    return credentials.key_from_env(SOURCE)
 
 
 def api_period(partition_key: str) -> str:
@@ -94,7 +94,7 @@ def fetch_live(session: requests.Session, month: str, api_key: str | None = None
     headers = {"Ocp-Apim-Subscription-Key": api_key} if api_key else {}
     fetches = []
     for url, params in requests_to_make:
-        response = get_bytes(session, SOURCE, url, params, headers=headers)
+        response = get_bytes(session, SOURCE, url, params, headers=headers, secret=api_key)
         if not api_key and _record_count(response.content) >= PREVIEW_RECORD_CAP:
             raise SourceError(SOURCE, f"preview answer for cmdCode {params['cmdCode']} period {params['period']} "
                                       f"hit the {PREVIEW_RECORD_CAP}-record cap and may be truncated; "

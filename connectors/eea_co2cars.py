@@ -18,6 +18,7 @@ import requests
 
 from connectors.errors import HttpStatusError, SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.limits import PAGES, LimitExceeded
 from connectors.parsing import integers, load_json, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
@@ -105,7 +106,8 @@ def fetch_live(session: requests.Session, year: int, base_url: str = BASE_URL,
     query = build_query(year)
     fetches: list[RawFetch] = []
     previous_content = None
-    for page in range(1, MAX_PAGES + 1):
+    most = int(PAGES.value(SOURCE, default=MAX_PAGES))
+    for page in range(1, most + 1):
         # quote (not quote_plus): spaces travel as %20, which every server decodes as a space.
         url = f"{base_url}?{urlencode({'query': query, 'p': page, 'nrOfHits': page_size}, quote_via=quote)}"
         response = _get(session, url, year)
@@ -117,7 +119,7 @@ def fetch_live(session: requests.Session, year: int, base_url: str = BASE_URL,
         if len(rows) < page_size:
             return fetches
         previous_content = response.content
-    raise SourceError(SOURCE, f"more than {MAX_PAGES} pages of {page_size} rows for {year}; refusing to go on")
+    raise LimitExceeded(SOURCE, PAGES, f"more than {most:,} pages of {page_size} rows for {year}", most)
 
 
 def fetch_snapshot(snapshot: Snapshot, year: int) -> list[RawFetch]:

@@ -7,17 +7,18 @@ no public client or doc we found pages it, so instead of following pages the con
 answer whose ``data`` holds fewer or more records than ``number_of_records`` announces. Offline:
 the embedded snapshot's Ember-shaped file (real values via OWID, envelope rebuilt). Licence CC BY 4.0.
 
-The key travels as the documented ``api_key`` query parameter. It never enters a ``RawFetch``, an
-error message or a log line: URLs are redacted, and urllib3's own log records (which print the
-request path on retries) are redacted by a filter installed before the first request.
+The key travels as the documented ``api_key`` query parameter, over https to Ember's host only
+(``connectors.credentials``). It never enters a ``RawFetch``, an error message or a log line: URLs
+are redacted, messages scrubbed, and urllib3's own log records (which print the request path) are
+redacted by a filter installed before the first request.
 """
 
 import json
-import os
 
 import pandas as pd
 import requests
 
+from connectors import credentials
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
 from connectors.parsing import load_json
@@ -25,7 +26,7 @@ from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 
 SOURCE = "ember"
-API_KEY_ENV = "EMBER_API_KEY"
+API_KEY_ENV = credentials.KEYED_SOURCES[SOURCE].variable
 BASE_URL = "https://api.ember-energy.org/v1"
 URL_TEMPLATE = "{base_url}/carbon-intensity/yearly"
 LICENCE = "CC BY 4.0"
@@ -44,7 +45,7 @@ ERROR_KEYS = ("error", "errors", "message", "detail")
 
 def api_key_from_env() -> str | None:
     """The key from ``EMBER_API_KEY``; an empty value counts as absent."""
-    return os.environ.get(API_KEY_ENV) or None
+    return credentials.key_from_env(SOURCE)
 
 
 def fetch_live(
@@ -68,13 +69,10 @@ def fetch_live(
     fetches = []
     for query in queries:
         parameters = {**query, "start_date": str(start_year), "end_date": str(end_year)}
-        try:
-            response = get_bytes(session, SOURCE, url, {**parameters, "api_key": api_key})
-            _records(response.content)  # refuse error envelopes and truncated answers at fetch time
-        except SourceError as error:
-            # An error envelope could echo the key back; never let it into the message.
-            error.args = tuple(str(arg).replace(api_key, "***") for arg in error.args)
-            raise
+        # An error envelope echoing the key is refused by get_bytes, and every SourceError message
+        # is scrubbed of the key in all its spellings (connectors.credentials).
+        response = get_bytes(session, SOURCE, url, {**parameters, "api_key": api_key}, secret=api_key)
+        _records(response.content)  # refuse error envelopes and truncated answers at fetch time
         fetches.append(
             live_fetch(response, SOURCE, parameters, LICENCE, CITATION)
         )

@@ -15,6 +15,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.limits import ZIP_MEMBER_BYTES, LimitExceeded
 from connectors.parsing import integers, load_csv, numbers
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
@@ -25,6 +26,7 @@ CSV_MEMBER = "vehicles.csv"
 LICENCE = "US public domain"
 CITATION = "US EPA / US DOE, fueleconomy.gov vehicles.csv (www.fueleconomy.gov/feg/epadata/vehicles.csv.zip)"
 KM_PER_MILE = 1.609344
+ENCRYPTED_FLAG = 0x1  # general-purpose bit 0 of a zip entry
 # Both spellings of a missing value: empty (EPA original) and NA (tidytuesday copy).
 MISSING = ("", "NA")
 
@@ -88,12 +90,29 @@ def _csv_bytes(content: bytes) -> bytes:
         return content
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = [name for name in archive.namelist() if name.rsplit("/", 1)[-1].lower() == CSV_MEMBER]
+            members = [info for info in archive.infolist() if info.filename.rsplit("/", 1)[-1].lower() == CSV_MEMBER]
             if len(members) != 1:
                 raise SourceError(SOURCE, f"zip holds {len(members)} {CSV_MEMBER} members (it has {archive.namelist()[:5]})")
-            return archive.read(members[0])
+            return _read_member(archive, members[0])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
         raise SourceError(SOURCE, f"response is not a readable zip ({type(error).__name__}: {error})") from None
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """The member's bytes, refusing before decompression one that declares more than the limit, is
+    encrypted or uses a method zipfile cannot read; never more than the declared size is inflated."""
+    if member.flag_bits & ENCRYPTED_FLAG:
+        raise SourceError(SOURCE, f"zip member {member.filename} is encrypted; expected a plain {CSV_MEMBER}")
+    limit = int(ZIP_MEMBER_BYTES.value(SOURCE))
+    if member.file_size > limit:
+        raise LimitExceeded(SOURCE, ZIP_MEMBER_BYTES, f"zip member {member.filename} declares {member.file_size:,} bytes", limit)
+    try:
+        with archive.open(member) as stream:
+            # zipfile stops inflating at the declared size and then checks the CRC, so a member
+            # lying about its size fails as a bad zip instead of filling memory.
+            return stream.read(limit + 1)
+    except (RuntimeError, NotImplementedError) as error:
+        raise SourceError(SOURCE, f"zip member {member.filename} cannot be read ({type(error).__name__})") from None
 
 
 def _read_csv(content: bytes) -> pd.DataFrame:

@@ -1,6 +1,12 @@
-"""Errors a connector raises, each naming the source (and the field, for schema drift)."""
+"""Errors a connector raises, each naming the source (and the field, for schema drift).
+
+Every message (and every note added to it) is scrubbed of active API keys when the error is made,
+so whatever quotes it (the run log, Dagster's event log, the CLI) cannot carry a key a server echoed.
+"""
 
 from __future__ import annotations
+
+from connectors.credentials import scrub
 
 
 class SourceError(RuntimeError):
@@ -8,7 +14,10 @@ class SourceError(RuntimeError):
 
     def __init__(self, source: str, message: str):
         self.source = source
-        super().__init__(f"[{source}] {message}")
+        super().__init__(scrub(f"[{source}] {message}"))
+
+    def add_note(self, note: str) -> None:
+        super().add_note(scrub(note))
 
 
 class SchemaDriftError(SourceError):

@@ -41,24 +41,33 @@ def load_csv(source: str, content: bytes, what: str = "response", fallback_encod
         raise SourceError(source, f"{what} is not a readable CSV: {error}") from None
 
 
-def numbers(source: str, field: str, values: pd.Series) -> pd.Series:
+def numbers(source: str, field: str, values: pd.Series, show_values: bool = True) -> pd.Series:
     """``values`` as float64; missing stays missing, anything else that is not a number (text, or a
-    boolean, which pandas would take for 0/1) is schema drift."""
+    boolean, which pandas would take for 0/1) is schema drift. ``show_values=False`` (a file nobody
+    vouches for) names the data rows (1 = the first after the header) instead of quoting what they hold."""
     if any(isinstance(value, bool) for value in values):
         raise SchemaDriftError(source, field, "boolean where a number was expected")
     converted = pd.to_numeric(values, errors="coerce")
     not_numeric = values.notna() & converted.isna()
     if not_numeric.any():
-        raise SchemaDriftError(source, field, f"non-numeric values {values[not_numeric].unique()[:MAX_EXAMPLES].tolist()}")
+        raise SchemaDriftError(source, field, f"non-numeric values {_examples(values, not_numeric, show_values)}")
     return converted.astype("float64")
 
 
-def integers(source: str, field: str, values: pd.Series) -> pd.Series:
+def integers(source: str, field: str, values: pd.Series, show_values: bool = True) -> pd.Series:
     """``values`` as int64: a whole number in every row, or schema drift."""
-    converted = numbers(source, field, values)
+    converted = numbers(source, field, values, show_values)
     if converted.isna().any():
         raise SchemaDriftError(source, field, "rows without a value")
     fractional = converted != converted.round()
     if fractional.any():
-        raise SchemaDriftError(source, field, f"non-integer values {converted[fractional].unique()[:MAX_EXAMPLES].tolist()}")
+        raise SchemaDriftError(source, field, f"non-integer values {_examples(converted, fractional, show_values)}")
     return converted.astype("int64")
+
+
+def _examples(values: pd.Series, failing: pd.Series, show_values: bool) -> str:
+    if show_values:
+        return str(values[failing].unique()[:MAX_EXAMPLES].tolist())
+    rows = [int(position) + 1 for position in failing.to_numpy().nonzero()[0][:MAX_EXAMPLES]]
+    more = int(failing.sum()) - len(rows)
+    return f"in data row(s) {', '.join(map(str, rows))}" + (f" and {more} more" if more > 0 else "") + " (values not shown)"

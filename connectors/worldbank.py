@@ -14,6 +14,7 @@ import requests
 
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import get_bytes
+from connectors.limits import PAGES, LimitExceeded
 from connectors.parsing import load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
@@ -70,6 +71,10 @@ def fetch_live(
         meta, records = _load(response.content)
         if page == 1:
             pages, total = meta["pages"], meta["total"]
+            most = int(PAGES.value(SOURCE))
+            if pages > most:
+                # The server decides how many pages there are: never let it decide how many we fetch.
+                raise LimitExceeded(SOURCE, PAGES, f"{indicator} announces {pages:,} pages", most)
         elif (meta["page"], meta["pages"], meta["total"]) != (page, pages, total):
             # The data changed between requests (a WDI update mid-fetch): the pages do not add up.
             raise SourceError(SOURCE, f"page {page} answered page {meta['page']} of {meta['pages']} "

@@ -13,7 +13,7 @@ from orchestration.assets.published import published_parquet
 from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
 from orchestration.checks.data_quality_checks import data_quality_checks
 from orchestration.jobs import ALL_JOBS
-from orchestration.resources import WAREHOUSE_TAGS, SourcesResource, WarehouseResource
+from orchestration.resources import WAREHOUSE_TAGS, SourcesResource, WarehouseResource, fixed
 from orchestration.schedules import ALL_SCHEDULES
 from orchestration.sensors import follow_upstream_sensor, publication_failure_log
 from orchestration.settings import Settings
@@ -39,11 +39,14 @@ def build_defs(settings: Settings | None = None, loggers: Mapping[str, LoggerDef
         jobs=ALL_JOBS,
         schedules=ALL_SCHEDULES,
         sensors=[publication_failure_log, follow_upstream_sensor],
+        # Fixed from the settings: where keys go, what is read from disk and what is executed are
+        # never a run config's to decide (orchestration/resources.py, SECURITY.md).
         resources={
-            "sources": SourcesResource(live=settings.live, snapshot_dir=str(settings.snapshot_dir), endpoints=settings.endpoints,
-                                       registrations_dir=str(settings.registrations_inbox)),
-            "warehouse": WarehouseResource(data_dir=str(paths.root)),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir)),
+            "sources": fixed(SourcesResource(live=settings.live, snapshot_dir=str(settings.snapshot_dir),
+                                             endpoints=dict(settings.endpoints),
+                                             registrations_dir=str(settings.registrations_inbox))),
+            "warehouse": fixed(WarehouseResource(data_dir=str(paths.root))),
+            "dbt": fixed(DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir))),
         },
         executor=WAREHOUSE_EXECUTOR,
         loggers=dict(loggers) if loggers else None,

@@ -1,8 +1,17 @@
-"""Dagster resources: access to sources (live session or embedded snapshot) and to the warehouse."""
+"""Dagster resources: access to sources (live session or embedded snapshot) and to the warehouse.
+
+Both are plain Python objects built from the deployment's settings (the process environment and
+the CLI's flags, ``orchestration.settings``), not ``ConfigurableResource``s: they have no config
+schema, so a run config from the Launchpad cannot point a keyed call at another host, make a run
+live, read another folder or write another data dir (Dagster refuses such a run config as invalid).
+The dbt resource is bound the same way in ``orchestration.build``.
+"""
 
 from __future__ import annotations
 
-from dagster import ConfigurableResource
+from dataclasses import dataclass, field
+
+from dagster import ResourceDefinition
 
 from connectors.http import PoliteSession, build_session
 from connectors.snapshot import Snapshot
@@ -15,14 +24,15 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 WAREHOUSE_TAGS = {"greenbridge/warehouse": "writer"}
 
 
-class SourcesResource(ConfigurableResource):
+@dataclass(frozen=True)
+class SourcesResource:
     """Where raw assets get their bytes: the embedded snapshot (default) or the live APIs, optionally
     through other endpoints (a mirror or proxy) given per source id; and the folder users drop
     registrations files into (None: the warehouse data dir's ``inbox/registrations``)."""
 
-    live: bool = False
     snapshot_dir: str
-    endpoints: dict[str, str] = {}
+    live: bool = False
+    endpoints: dict[str, str] = field(default_factory=dict)
     registrations_dir: str | None = None
 
     def endpoint(self, source: str, default: str) -> str:
@@ -36,7 +46,8 @@ class SourcesResource(ConfigurableResource):
         return build_session()
 
 
-class WarehouseResource(ConfigurableResource):
+@dataclass(frozen=True)
+class WarehouseResource:
     """The data dir: DuckDB warehouse, raw byte store and published Parquet."""
 
     data_dir: str
@@ -48,3 +59,11 @@ class WarehouseResource(ConfigurableResource):
     @property
     def store(self) -> Warehouse:
         return Warehouse(self.paths.warehouse_file)
+
+
+def fixed(value: object) -> ResourceDefinition:
+    """``value`` as a resource whose config schema is empty: a run config naming any field of it is
+    refused as invalid before the run starts (``hardcoded_resource`` would accept and ignore it,
+    which hides the attempt)."""
+    return ResourceDefinition(resource_fn=lambda _: value, config_schema={},
+                              description=f"{type(value).__name__}, fixed by the deployment's settings")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AutomationCondition, Failure
+from dagster import AssetExecutionContext, AssetKey, AutomationCondition, Failure, ResourceParam
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.automation import follow_upstream
@@ -90,7 +90,7 @@ ensure_dbt_manifest()
     pool=WAREHOUSE_POOL,
     op_tags=WAREHOUSE_TAGS,
 )
-def dbt_greenbridge(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def dbt_greenbridge(context: AssetExecutionContext, dbt: ResourceParam[DbtCliResource], warehouse: ResourceParam[WarehouseResource]):
     write_dbt_profile(warehouse.paths)
     with warehouse.store.lock():
         # A failing dbt test is a failed asset check (severity ERROR) that stops publication, so the

@@ -1,7 +1,7 @@
 """Raw assets from UN Comtrade: China's monthly car exports by partner (partitioned by month) and
 the partner reference list that maps Comtrade partner codes to ISO3."""
 
-from dagster import AssetExecutionContext, asset
+from dagster import AssetExecutionContext, ResourceParam, asset
 
 from connectors import comtrade
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
@@ -16,7 +16,7 @@ PARTNER_AREAS = RawTable(RAW_COMTRADE_PARTNER_AREAS, comtrade.parse_partner_area
 
 @asset(**raw_asset_kwargs(RAW_COMTRADE_CHINA_CAR_EXPORTS, comtrade.LICENCE, comtrade.DATA_URL, cadence="monthly",
                           partitions_def=TRADE_MONTHS, extra_metadata={"api_key_env": comtrade.API_KEY_ENV}))
-def raw_comtrade__china_car_exports(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+def raw_comtrade__china_car_exports(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     months = context.partition_keys
     notes = {}
     if sources.live:
@@ -32,7 +32,7 @@ def raw_comtrade__china_car_exports(context: AssetExecutionContext, sources: Sou
 
 
 @asset(**raw_asset_kwargs(RAW_COMTRADE_PARTNER_AREAS, comtrade.LICENCE, comtrade.PARTNER_AREAS_URL, cadence="quarterly"))
-def raw_comtrade__partner_areas(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+def raw_comtrade__partner_areas(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     if sources.live:
         base_url = sources.endpoint(comtrade.REFERENCE_SOURCE, comtrade.BASE_URL)
         fetches = comtrade.fetch_partner_areas_live(sources.session(), base_url)

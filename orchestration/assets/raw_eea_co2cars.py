@@ -1,7 +1,7 @@
 """Raw asset: new-car registrations by member state, make, model and fuel from the EEA CO2
 monitoring data (Discodata), one partition per release year, aggregated server side."""
 
-from dagster import AssetExecutionContext, asset
+from dagster import AssetExecutionContext, ResourceParam, asset
 
 from connectors import eea_co2cars
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
@@ -15,7 +15,7 @@ EEA_REGISTRATIONS = RawTable(RAW_EEA_CO2CARS_REGISTRATIONS, eea_co2cars.parse, p
 
 @asset(**raw_asset_kwargs(RAW_EEA_CO2CARS_REGISTRATIONS, eea_co2cars.LICENCE, eea_co2cars.BASE_URL, cadence="monthly",
                           partitions_def=REGISTRATION_YEARS))
-def raw_eea_co2cars__registrations_by_model(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+def raw_eea_co2cars__registrations_by_model(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     years = context.partition_keys
     if sources.live:
         # One session for every year, so its polite interval spaces all the run's requests.

@@ -7,7 +7,7 @@ a country-year, Ember wins (it is the primary source and is updated more often);
 
 from datetime import date
 
-from dagster import AssetCheckResult, AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetCheckResult, AssetExecutionContext, MaterializeResult, ResourceParam, asset
 
 from connectors import ember
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
@@ -25,7 +25,7 @@ FALLBACK_NOTE = (
 
 @asset(**raw_asset_kwargs(RAW_EMBER_GRID_INTENSITY, ember.LICENCE, ember.BASE_URL, cadence="monthly",
                           partitions_def=GRID_YEARS, extra_metadata={"api_key_env": ember.API_KEY_ENV}))
-def raw_ember__grid_carbon_intensity(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+def raw_ember__grid_carbon_intensity(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     years = context.partition_keys
     if not sources.live:
         snapshot = sources.snapshot()

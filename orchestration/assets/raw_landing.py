@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, Failure, MaterializeResult, MetadataValue
 
+from connectors.credentials import contains_secret, scrub, scrub_value
 from connectors.errors import SourceError
 from connectors.provenance import FetchRecord, redact_url
 from connectors.raw_fetch import RawFetch
@@ -58,6 +59,10 @@ def land_raw_table(
     for key, fetches in batches.items():
         pages = []
         for fetch in fetches:
+            if contains_secret(fetch.content):
+                # Stored bytes are evidence, kept as received: bytes holding an active key are not data.
+                raise Failure(description=f"[{fetch.source}] {redact_url(fetch.url)} {fetch.parameters}: the bytes hold "
+                                          "an active API key; refused, nothing stored")
             digest = sha256_hex(fetch.content)
             raw_path = store_raw_bytes(warehouse.paths.raw_store_dir, fetch.content)
             try:
@@ -169,8 +174,9 @@ def _metadata(contract: TableContract, rows: int, keys: list, records: list[Fetc
         "dagster/row_count": rows,
         "warehouse_table": f"{RAW_SCHEMA}.{contract.name}",
         "fetch_count": len(records),
-        "provenance": MetadataValue.md(_provenance_table(records)),
-        "fetches": MetadataValue.json([record.as_dict() for record in records]),
+        # URLs are redacted already; scrubbing again keeps a key a mirror put in a path out of metadata.
+        "provenance": MetadataValue.md(scrub(_provenance_table(records))),
+        "fetches": MetadataValue.json(scrub_value([record.as_dict() for record in records])),
     }
     if keys:
         metadata["partitions"] = f"{keys[0]}..{keys[-1]} ({len(keys)})" if len(keys) > 1 else keys[0]

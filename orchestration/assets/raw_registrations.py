@@ -4,7 +4,7 @@ and month, from the CSV files users put in the registrations folder (``GREENBRID
 With no file it lands an empty table with the contract's columns, which the dbt models read (market
 footprints then fall back to China's export quantities)."""
 
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import AssetExecutionContext, MetadataValue, ResourceParam, asset
 
 from connectors import registration_files
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
@@ -17,7 +17,7 @@ REGISTRATIONS = RawTable(RAW_REGISTRATIONS_BY_MODEL_MONTH, registration_files.pa
 
 @asset(**raw_asset_kwargs(RAW_REGISTRATIONS_BY_MODEL_MONTH, registration_files.LICENCE,
                           "file://<GREENBRIDGE_REGISTRATIONS_DIR>/*.csv", cadence="monthly"))
-def raw_registrations__by_model_month(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+def raw_registrations__by_model_month(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     directory = sources.registrations_dir or str(warehouse.paths.registrations_inbox_dir)
     fetches = registration_files.fetch_directory(directory)
     if not fetches:

@@ -1,7 +1,7 @@
 """Raw assets for vehicle specifications and market EV sales: the US EPA fueleconomy.gov vehicles
 file, and IEA Global EV Outlook EV sales and shares by country (via OWID grapher CSVs)."""
 
-from dagster import AssetExecutionContext, asset
+from dagster import AssetExecutionContext, ResourceParam, asset
 
 from connectors import epa_fueleconomy, iea_ev_sales
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
@@ -16,7 +16,7 @@ IEA_EV_SALES_SHARE = RawTable(RAW_IEA_ELECTRIC_CAR_SALES_SHARE, iea_ev_sales.par
 
 
 @asset(**raw_asset_kwargs(RAW_EPA_FUELECONOMY_VEHICLES, epa_fueleconomy.LICENCE, epa_fueleconomy.LIVE_URL, cadence="monthly"))
-def raw_epa_fueleconomy__vehicles(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+def raw_epa_fueleconomy__vehicles(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     if sources.live:
         fetches = epa_fueleconomy.fetch_live(sources.session(), sources.endpoint(epa_fueleconomy.SOURCE, epa_fueleconomy.LIVE_URL))
     else:
@@ -26,7 +26,7 @@ def raw_epa_fueleconomy__vehicles(context: AssetExecutionContext, sources: Sourc
 
 def _iea_asset(table: RawTable, dataset: str):
     @asset(**raw_asset_kwargs(table.contract, iea_ev_sales.LICENCE, iea_ev_sales.URL_TEMPLATE.format(slug=iea_ev_sales.dataset_for(dataset).slug), cadence="monthly"))
-    def _raw_iea(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+    def _raw_iea(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
         if sources.live:
             fetches = iea_ev_sales.fetch_live(sources.session(), dataset, sources.endpoint(dataset, iea_ev_sales.BASE_URL))
         else:

@@ -3,7 +3,7 @@ target markets, quarterly (WDI is revised several times a year)."""
 
 from datetime import date
 
-from dagster import AssetExecutionContext, asset
+from dagster import AssetExecutionContext, ResourceParam, asset
 
 from connectors import worldbank
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
@@ -17,7 +17,7 @@ FIRST_YEAR = 2015
 
 @asset(**raw_asset_kwargs(RAW_WORLDBANK_INDICATORS, worldbank.LICENCE, worldbank.BASE_URL, cadence="quarterly",
                           extra_metadata={"indicators": ", ".join(worldbank.INDICATORS)}))
-def raw_worldbank__indicators(context: AssetExecutionContext, sources: SourcesResource, warehouse: WarehouseResource):
+def raw_worldbank__indicators(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     if sources.live:
         session = sources.session()
         fetches = [

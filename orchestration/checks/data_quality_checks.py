@@ -5,7 +5,7 @@ each Dagster step starts a process that loads the definitions and its libraries,
 than the validation itself (BENCHMARKS.md, validation cost within a refresh).
 """
 
-from dagster import AssetCheckExecutionContext, multi_asset_check
+from dagster import AssetCheckExecutionContext, ResourceParam, multi_asset_check
 
 from orchestration.checks.contract_checks import CONTRACT_CHECK_SPECS, run_contract_checks
 from orchestration.checks.standard_rules import RULE_CHECK_SPECS, run_standard_rules
@@ -20,7 +20,7 @@ from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseRes
     pool=WAREHOUSE_POOL,
     op_tags=WAREHOUSE_TAGS,
 )
-def data_quality_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+def data_quality_checks(context: AssetCheckExecutionContext, warehouse: ResourceParam[WarehouseResource]):
     run_id = context.run.run_id
     yield from run_contract_checks(context, warehouse, run_id)
     yield from run_standard_rules(context, warehouse, run_id)
