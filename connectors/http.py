@@ -117,7 +117,8 @@ class _Fetch:
         return self.deadline - time.monotonic()
 
     def over_deadline(self, what: str) -> LimitExceeded:
-        return LimitExceeded(self.source, FETCH_DEADLINE_S, f"{what} {self.shown}", self.deadline_s)
+        """``what`` says what was under way, with ``{url}`` where the URL goes."""
+        return LimitExceeded(self.source, FETCH_DEADLINE_S, what.format(url=self.shown), self.deadline_s)
 
 
 def get_bytes(
@@ -186,7 +187,7 @@ def _follow(fetch: _Fetch) -> requests.Response:
     url, params, hops = fetch.url, None, 0
     while True:
         if fetch.remaining() <= 0:
-            raise fetch.over_deadline("no answer within the deadline from")
+            raise fetch.over_deadline("no answer from {url} yet")
         timeout = (min(fetch.policy.connect_timeout_s, fetch.remaining()), min(fetch.policy.read_timeout_s, fetch.remaining()))
         try:
             response = fetch.session.get(url, params=params, headers=fetch.headers, timeout=timeout,
@@ -312,7 +313,7 @@ def _retry_after(response: requests.Response, fetch: _Fetch) -> float | None:
 
 def _wait(fetch: _Fetch, seconds: float, why: str) -> None:
     if seconds >= fetch.remaining():
-        raise fetch.over_deadline(f"retrying after {why} would pass the deadline of")
+        raise fetch.over_deadline(f"retrying {{url}} after {why} would pass the deadline")
     time.sleep(seconds)
 
 
@@ -323,7 +324,7 @@ def _read_body(response: requests.Response, fetch: _Fetch, cap: int, truncate: b
     try:
         while True:
             if fetch.remaining() <= 0:
-                raise fetch.over_deadline("the body was still arriving at the deadline of")
+                raise fetch.over_deadline("the body of {url} was still arriving at the deadline")
             chunk = response.raw.read1(CHUNK_BYTES, decode_content=True)
             if not chunk:
                 return b"".join(chunks)
