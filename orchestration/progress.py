@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from dagster import AssetCheckSeverity, DagsterEventType, logger
 
+from connectors.credentials import scrub
+
 STEP_EVENTS = {
     DagsterEventType.STEP_START: "started",
     DagsterEventType.STEP_SUCCESS: "done",
@@ -69,7 +71,7 @@ class ProgressHandler(logging.Handler):
 
     def _write(self, line: str) -> None:
         stream = _progress_stream or sys.stdout
-        stream.write(line + "\n")
+        stream.write(scrub(line) + "\n")
         stream.flush()
 
 
@@ -130,7 +132,7 @@ class RunSummary:
                   for name in self.checks_failed]
         lines += [f"    WARNING {name}{self._detail(name)}" for name in self.checks_warned]
         lines += [f"  failed step: {step}" for step in self.failed_steps]
-        return "\n".join(lines)
+        return scrub("\n".join(lines))
 
     def _detail(self, name: str) -> str:
         text = self.descriptions.get(name)

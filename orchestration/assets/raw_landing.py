@@ -83,8 +83,8 @@ def land_raw_table(
         except ContractViolation as violation:
             where = f" partition {key}" if key is not None else ""
             raise Failure(
-                description=f"[{fetches[0].source if fetches else contract.name}]{where}: {violation}",
-                metadata={"rule_failures": MetadataValue.json(violation.failures)},
+                description=scrub(f"[{fetches[0].source if fetches else contract.name}]{where}: {violation}"),
+                metadata={"rule_failures": MetadataValue.json(scrub_value(violation.failures))},
             ) from None
         frames.append(split.valid)
         if split.quarantined_count:
@@ -146,7 +146,7 @@ def _contract_check_result(context, warehouse, contract: TableContract, source: 
         check_name=CONTRACT_CHECK_NAME,
         passed=passed,
         severity=AssetCheckSeverity.ERROR,
-        description=None if passed else f"[{source}] {', '.join(sorted(by_rule))}: {observed}"[:2000],
+        description=None if passed else scrub(f"[{source}] {', '.join(sorted(by_rule))}: {observed}")[:2000],
         metadata=metadata,
     )
 
