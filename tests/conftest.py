@@ -2,6 +2,7 @@
 the embedded snapshot for corrupted-input tests."""
 
 import json
+import os
 import shutil
 import hashlib
 from pathlib import Path
@@ -46,9 +47,27 @@ QUALITY_REPORT_DIRS = ("data_quality_results", "data_quality_quarantine", "data_
 
 
 def publication_bytes(published_dir: Path) -> dict[str, bytes]:
-    """Every byte of the publication (tables, manifest, history), without the per-run quality reports."""
-    return {name: content for name, content in tree_bytes(published_dir).items()
-            if name.split("/")[0] not in QUALITY_REPORT_DIRS}
+    """Every byte of the publication, without the per-run quality reports: the real files (every
+    version under ``versions/``, with its tables and manifest) and every symlink by its target
+    (``current``, the stable ``<table>`` and ``_manifest.json`` links), so a switch of ``current``
+    or a changed link shows even where the bytes behind it are equal. Symlinked folders are not
+    descended into (``os.walk`` does not follow them, as ``Path.rglob`` does not in Python 3.11)."""
+    content: dict[str, bytes] = {}
+    for folder, subfolders, files in os.walk(published_dir):
+        relative = Path(folder).relative_to(published_dir)
+        if relative.parts and relative.parts[0] in QUALITY_REPORT_DIRS:
+            subfolders[:] = []
+            continue
+        for name in subfolders + files:
+            path = Path(folder) / name
+            key = str(relative / name) if relative.parts else name
+            if key.split("/")[0] in QUALITY_REPORT_DIRS:
+                continue
+            if path.is_symlink():
+                content[key] = b"symlink -> " + os.readlink(path).encode()
+            elif path.is_file():
+                content[key] = path.read_bytes()
+    return content
 
 
 def owid_set_intensity(country: str, year: int, value: str):

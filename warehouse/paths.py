@@ -1,7 +1,12 @@
-"""Layout of a Greenbridge data dir: one place that names every file a run reads or writes."""
+"""Layout of a Greenbridge data dir: one place that names every file a run reads or writes.
+
+The data dir is private to its owner: ``ensure`` creates the root and its directories with mode
+0700 (and tightens an existing root the current user owns); the raw store writes its files 0600.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_SNAPSHOT_DIR = REPO_ROOT / "connectors" / "snapshot"
 DEFAULT_DATA_DIR = Path("data")
+PRIVATE_DIR_MODE = 0o700
 
 
 @dataclass(frozen=True)
@@ -37,14 +43,41 @@ class DataPaths:
 
     @property
     def published_dir(self) -> Path:
+        """What BI tools read: ``<table>/part-0.parquet`` and ``_manifest.json`` (stable symlinks into
+        ``current``), plus the per-run quality reports. See warehouse/publish.py."""
         return self.root / "published"
 
     @property
+    def publication_versions_dir(self) -> Path:
+        """One complete folder per publication, ``versions/<version>/`` (the current one and the history)."""
+        return self.published_dir / "versions"
+
+    def publication_version_dir(self, version: str) -> Path:
+        return self.publication_versions_dir / version
+
+    @property
+    def publication_current_link(self) -> Path:
+        """The one pointer a publish switches: the symlink ``current -> versions/<version>``."""
+        return self.published_dir / "current"
+
+    @property
+    def published_manifest(self) -> Path:
+        """The stable manifest path, a symlink to ``current/_manifest.json``."""
+        return self.published_dir / "_manifest.json"
+
+    @property
+    def publication_lock_file(self) -> Path:
+        """Inter-process lock held for the whole of a publish."""
+        return self.published_dir / ".publish.lock"
+
+    @property
     def publication_staging_dir(self) -> Path:
+        """Where a publish builds its version (and temporary links) before the switch."""
         return self.published_dir / ".staging"
 
     @property
-    def publication_history_dir(self) -> Path:
+    def legacy_publication_history_dir(self) -> Path:
+        """Partial history written by versions of publish.py before the versioned layout; left alone."""
         return self.published_dir / ".previous"
 
     @property
@@ -72,9 +105,23 @@ class DataPaths:
         return self.root / "quality" / "gx"
 
     def published_table_dir(self, table: str) -> Path:
+        """The stable BI path of a table, a symlink to ``current/<table>``."""
         return self.published_dir / table
 
     def ensure(self) -> "DataPaths":
+        """Create the data root and its directories, mode 0700; tighten an existing root we own."""
+        self.root.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        status = self.root.stat()
+        if status.st_uid == os.getuid() and status.st_mode & 0o777 != PRIVATE_DIR_MODE:
+            os.chmod(self.root, PRIVATE_DIR_MODE)
         for directory in (self.warehouse_file.parent, self.raw_store_dir, self.published_dir):
-            directory.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(self.root, directory)
         return self
+
+
+def make_private_dirs(root: Path, directory: Path) -> None:
+    """Create ``directory`` and every missing folder between ``root`` and it with mode 0700."""
+    current = root
+    for part in directory.relative_to(root).parts:
+        current = current / part
+        current.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)

@@ -1,9 +1,41 @@
-"""Atomic Parquet publication.
+"""Atomic Parquet publication: every publish builds one complete version, and switching one symlink
+makes it current.
 
-A run writes every table to ``published/.staging/<run_id>/<table>/`` and only then swaps each
-staged directory into ``published/<table>/``; the replaced versions move to
-``published/.previous/<run_id>/``. If anything fails before the swap, the previous publication is
-left byte-for-byte as it was. ``published/_manifest.json`` records what the last swap published.
+Layout of ``<data>/published/`` (names in warehouse/paths.py)::
+
+    versions/<version>/<table>/part-0.parquet   every table of one publication
+    versions/<version>/_manifest.json           exactly what that version holds: per table its path
+                                                (relative), rows, sha256, bytes, run_id, published_at
+    current -> versions/<version>               the one pointer a publish switches
+    <table> -> current/<table>                  stable BI paths, created once and left alone
+    _manifest.json -> current/_manifest.json
+    .staging/                                   versions being built, temporary links
+    .publish.lock                               held (filelock) for the whole of a publish
+
+A publish, under the inter-process lock:
+
+1. checks the layout and refuses (``PublicationRefused``, naming the path) what it does not own, e.g.
+   ``published/<table>`` as a symlink anywhere but ``current/<table>``, before anything changes;
+2. removes what crashed runs left in ``.staging/``;
+3. writes this run's tables, conformed to their contracts, to ``.staging/<version>/``, hard-links
+   (or copies) from the current version the tables this run does not publish, so every version is
+   complete, and writes the version's manifest describing exactly its files;
+4. renames the staged folder into ``versions/`` and switches ``current`` with one ``os.replace`` of
+   a symlink (atomic on POSIX): a reader of a stable path sees the whole previous version or the
+   whole new one, never a missing file; reading ``current`` once and then the files under the
+   folder it names gives a manifest that describes exactly the tables read;
+5. creates stable links that are missing and prunes the versions older than current and the last
+   ``HISTORY_KEPT`` previous ones (each moved out of ``versions/`` by one rename, then deleted).
+
+If anything fails before the switch (a contract, a full disk), the publication is left
+byte-for-byte as it was and the run's staging is removed.
+
+The layout of earlier versions of this module (real folders ``published/<table>/`` and a real
+``_manifest.json``, swapped one at a time) is migrated by the first publish once its own tables are
+written: those files become a version of their own in the history (the old manifest kept beside as
+``_manifest.legacy.json``) and are replaced by the stable symlinks. This one-time step cannot be
+atomic (a folder cannot be renamed over by a symlink): each table path is missing for the moment
+between two renames. The old partial history ``.previous/`` is left alone.
 """
 
 from __future__ import annotations
@@ -11,27 +43,52 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
-from dataclasses import asdict, dataclass
+import stat
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from warehouse.contracts.schema import TableContract
-from warehouse.paths import DataPaths
+from warehouse.paths import PRIVATE_DIR_MODE, DataPaths
 
 PART_FILE = "part-0.parquet"
+MANIFEST_FILE = "_manifest.json"
+LEGACY_MANIFEST_FILE = "_manifest.legacy.json"
 HISTORY_KEPT = 3
+LOCK_TIMEOUT_S = 600
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
+# Entries of published/ that are not tables (the per-run quality reports are written beside them).
+_NOT_TABLES = frozenset({"current", "versions", MANIFEST_FILE, "data_quality_results", "data_quality_quarantine",
+                         "data_docs"})
+
+
+class PublicationRefused(RuntimeError):
+    """``published/`` holds something this module did not put there; nothing was changed."""
 
 
 @dataclass(frozen=True)
 class PublishedTable:
     table: str
-    path: str
+    path: str  # the stable BI path <data>/published/<table>/part-0.parquet
     rows: int
     sha256: str
     bytes: int
+    version: str  # the folder versions/<version>/ holding it
+
+
+@dataclass(frozen=True)
+class _Layout:
+    current: Path | None  # the folder current points to
+    legacy_tables: dict[str, Path]  # real folders published/<table>/ of the old layout
+    legacy_manifest: Path | None  # a real published/_manifest.json of the old layout
 
 
 def conform_to_contract(contract: TableContract, table: pa.Table) -> pa.Table:
@@ -44,62 +101,316 @@ def conform_to_contract(contract: TableContract, table: pa.Table) -> pa.Table:
 
 
 def publish_tables(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]]) -> list[PublishedTable]:
-    staging_root = paths.publication_staging_dir / run_id
-    if staging_root.exists():
-        shutil.rmtree(staging_root)
-    staged: list[PublishedTable] = []
+    """Publish ``tables`` as one new version and make it current; returns this run's tables."""
+    _check_name("run id", run_id)
+    for name in tables:
+        _check_table_name(name)
+    paths.ensure()
+    lock_path = paths.publication_lock_file
     try:
-        for name, (contract, table) in tables.items():
-            staged.append(_write_staged(staging_root, name, conform_to_contract(contract, table)))
-    except Exception:
-        shutil.rmtree(staging_root, ignore_errors=True)
+        with FileLock(str(lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600):
+            return _publish_locked(paths, run_id, tables)
+    except Timeout as error:
+        raise TimeoutError(f"another publish has held {lock_path} for more than {LOCK_TIMEOUT_S} s") from error
+
+
+def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]]) -> list[PublishedTable]:
+    layout = _inspect(paths, set(tables))
+    _clean_staging(paths)
+    published_at = _now()
+    version = _new_version_name(paths, run_id)
+    staging = paths.publication_staging_dir / version
+    try:
+        staging.mkdir(mode=PRIVATE_DIR_MODE)
+        entries = {
+            name: {**_write_table(staging, name, conform_to_contract(contract, table)), "run_id": run_id, "published_at": published_at}
+            for name, (contract, table) in tables.items()
+        }
+        if layout.legacy_tables or layout.legacy_manifest is not None:
+            _migrate_legacy_layout(paths, layout)
+            layout = _inspect(paths, set(tables))
+        sequence = 1
+        if layout.current is not None:
+            current_manifest = _read_manifest(layout.current)
+            sequence = _sequence(current_manifest) + 1
+            for name in sorted(_version_tables(layout.current) - set(entries)):
+                entries[name] = _carry(staging, name, layout.current / name / PART_FILE, current_manifest)
+        _write_manifest(staging, version, run_id, published_at, sequence, entries)
+        os.rename(staging, paths.publication_version_dir(version))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_in(paths, run_id, staging_root, [entry.table for entry in staged])
-    published = [
-        PublishedTable(entry.table, str(paths.published_table_dir(entry.table) / PART_FILE), entry.rows, entry.sha256, entry.bytes)
-        for entry in staged
-    ]
-    _write_manifest(paths, run_id, published)
+    _switch_current(paths, version)
+    _ensure_stable_links(paths, entries)
     _prune_history(paths)
-    return published
+    return [
+        PublishedTable(name, str(paths.published_table_dir(name) / PART_FILE), entries[name]["rows"], entries[name]["sha256"],
+                       entries[name]["bytes"], version)
+        for name in tables
+    ]
 
 
-def _write_staged(staging_root, name: str, table: pa.Table) -> PublishedTable:
-    directory = staging_root / name
-    directory.mkdir(parents=True, exist_ok=True)
+# --- the layout -----------------------------------------------------------------------------------
+
+
+def _inspect(paths: DataPaths, publishing: set[str]) -> _Layout:
+    """What ``published/`` holds now; raises ``PublicationRefused`` on anything unexpected."""
+    for folder in (paths.publication_versions_dir, paths.publication_staging_dir):
+        if os.path.lexists(folder) and not _is_real_dir(folder):
+            raise PublicationRefused(f"refusing to publish: {folder} is {_kind(folder)}, expected a folder of the "
+                                     "publication; nothing was changed")
+    current = None
+    link = paths.publication_current_link
+    if os.path.lexists(link):
+        target = os.readlink(link) if link.is_symlink() else None
+        parts = Path(target).parts if target else ()
+        if (len(parts) != 2 or parts[0] != paths.publication_versions_dir.name or not _NAME.match(parts[1])
+                or not _is_real_dir(paths.published_dir / target)):
+            raise PublicationRefused(f"refusing to publish: {link} is {_kind(link)}, expected a symlink to "
+                                     "versions/<version>; nothing was changed")
+        current = paths.published_dir / target
+
+    legacy_manifest = None
+    legacy_names: set[str] = set()
+    manifest_link = paths.published_manifest
+    if os.path.lexists(manifest_link):
+        if manifest_link.is_symlink():
+            _check_stable_link(manifest_link, MANIFEST_FILE)
+        elif stat.S_ISREG(os.lstat(manifest_link).st_mode):
+            legacy_manifest = manifest_link
+            legacy_names = {name for name in _read_manifest_file(manifest_link).get("tables", {}) if _is_table_name(name)}
+        else:
+            raise PublicationRefused(f"refusing to publish: {manifest_link} is {_kind(manifest_link)}, expected a symlink "
+                                     f"to current/{MANIFEST_FILE}; nothing was changed")
+
+    legacy_tables: dict[str, Path] = {}
+    names = publishing | legacy_names | (_version_tables(current) if current is not None else set())
+    for name in sorted(names):
+        path = paths.published_table_dir(name)
+        if not os.path.lexists(path):
+            continue
+        if path.is_symlink():
+            _check_stable_link(path, name)
+        elif _is_legacy_table_dir(path):
+            legacy_tables[name] = path
+        else:
+            raise PublicationRefused(f"refusing to publish: {path} is {_kind(path)}, expected a symlink to "
+                                     f"current/{name}; nothing was changed")
+    return _Layout(current, legacy_tables, legacy_manifest)
+
+
+def _check_stable_link(link: Path, name: str) -> None:
+    target, expected = os.readlink(link), f"current/{name}"
+    if target != expected:
+        raise PublicationRefused(
+            f"refusing to publish: {link} is a symlink to {target!r}, not to {expected!r} (the stable link the "
+            "publication keeps there); nothing was changed. Move the link away, or point it to "
+            f"{expected!r}, and publish again."
+        )
+
+
+def _is_legacy_table_dir(path: Path) -> bool:
+    """A real folder holding only a regular part-0.parquet, as the earlier layout left it."""
+    if not _is_real_dir(path):
+        return False
+    entries = list(path.iterdir())
+    return [entry.name for entry in entries] == [PART_FILE] and stat.S_ISREG(os.lstat(entries[0]).st_mode)
+
+
+def _kind(path: Path) -> str:
+    if path.is_symlink():
+        return f"a symlink to {os.readlink(path)!r}"
+    if path.is_dir():
+        return "an unexpected folder"
+    if path.is_file():
+        return "an unexpected file"
+    return "an unexpected entry"
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _version_tables(version: Path) -> set[str]:
+    return {entry.name for entry in version.iterdir()
+            if _is_real_dir(entry) and _is_table_name(entry.name) and (entry / PART_FILE).is_file()}
+
+
+def _check_name(what: str, name: str) -> None:
+    if not _NAME.match(name):
+        raise ValueError(f"{what} {name!r} cannot name a folder of the publication (letters, digits, '_', '.', '-')")
+
+
+def _check_table_name(name: str) -> None:
+    _check_name("table", name)
+    if name in _NOT_TABLES:
+        raise ValueError(f"table {name!r}: the name is taken by the publication layout")
+
+
+def _is_table_name(name: str) -> bool:
+    return bool(_NAME.match(name)) and name not in _NOT_TABLES
+
+
+# --- building a version ---------------------------------------------------------------------------
+
+
+def _clean_staging(paths: DataPaths) -> None:
+    """Remove what crashed runs left in ``.staging/`` (under the lock, no other publish is running);
+    create ``versions/`` and ``.staging/`` if missing."""
+    paths.publication_versions_dir.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    staging_root = paths.publication_staging_dir
+    staging_root.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    for entry in staging_root.iterdir():
+        if _is_real_dir(entry):
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _new_version_name(paths: DataPaths, base: str) -> str:
+    name, suffix = base, 1
+    while os.path.lexists(paths.publication_version_dir(name)) or os.path.lexists(paths.publication_staging_dir / name):
+        name, suffix = f"{base}.{suffix}", suffix + 1
+    return name
+
+
+def _write_table(folder: Path, name: str, table: pa.Table) -> dict:
+    directory = folder / name
+    directory.mkdir()
     path = directory / PART_FILE
     pq.write_table(table, path, compression="zstd")
     content = path.read_bytes()
-    return PublishedTable(name, str(path), table.num_rows, hashlib.sha256(content).hexdigest(), len(content))
+    return {"table": name, "path": f"{name}/{PART_FILE}", "rows": table.num_rows,
+            "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
 
 
-def _swap_in(paths: DataPaths, run_id: str, staging_root, names: list[str]) -> None:
-    history = paths.publication_history_dir / run_id
-    for name in names:
-        current = paths.published_table_dir(name)
-        if current.exists():
-            history.mkdir(parents=True, exist_ok=True)
-            os.replace(current, history / name)
-        os.replace(staging_root / name, current)
-    shutil.rmtree(staging_root, ignore_errors=True)
+def _carry(folder: Path, name: str, source: Path, source_manifest: dict) -> dict:
+    """Hard-link (or copy) ``source`` into ``folder`` and describe it, keeping the run that wrote it."""
+    directory = folder / name
+    directory.mkdir()
+    target = directory / PART_FILE
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    content = target.read_bytes()
+    entry = {"table": name, "path": f"{name}/{PART_FILE}", "rows": pq.read_metadata(target).num_rows,
+             "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
+    previous = source_manifest.get("tables", {}).get(name, {})
+    described = previous.get("sha256") == entry["sha256"]
+    entry["run_id"] = (described and previous.get("run_id")) or source_manifest.get("run_id") or "unknown"
+    entry["published_at"] = (described and previous.get("published_at")) or source_manifest.get("published_at") or _now()
+    return entry
 
 
-def _write_manifest(paths: DataPaths, run_id: str, published: list[PublishedTable]) -> None:
-    manifest_path = paths.published_dir / "_manifest.json"
-    previous = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"tables": {}}
-    tables = dict(previous.get("tables", {}))
-    for entry in published:
-        tables[entry.table] = {**asdict(entry), "run_id": run_id}
-    manifest = {"published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "run_id": run_id, "tables": tables}
-    partial = manifest_path.with_suffix(".partial")
-    partial.write_text(json.dumps(manifest, indent=2))
-    os.replace(partial, manifest_path)
+def _write_manifest(folder: Path, version: str, run_id: str, published_at: str, sequence: int, entries: dict[str, dict]) -> None:
+    manifest = {
+        "published_at": published_at,
+        "run_id": run_id,
+        "version": version,
+        "sequence": sequence,
+        "tables": {name: entries[name] for name in sorted(entries)},
+    }
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
+
+
+def _read_manifest(version: Path) -> dict:
+    return _read_manifest_file(version / MANIFEST_FILE)
+
+
+def _read_manifest_file(path: Path) -> dict:
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _sequence(manifest: dict) -> int:
+    sequence = manifest.get("sequence")
+    return sequence if isinstance(sequence, int) else 0
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# --- switching ------------------------------------------------------------------------------------
+
+
+def _replace_with_symlink(paths: DataPaths, link: Path, target: str) -> None:
+    """Make ``link`` a symlink to ``target`` in one rename of a link made beside it in ``.staging/``.
+
+    A relative target is read from the folder holding the link, so it resolves from ``published/``
+    once renamed there."""
+    temporary = paths.publication_staging_dir / f".link-{uuid.uuid4().hex}"
+    os.symlink(target, temporary)
+    try:
+        os.replace(temporary, link)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _switch_current(paths: DataPaths, version: str) -> None:
+    _replace_with_symlink(paths, paths.publication_current_link, f"{paths.publication_versions_dir.name}/{version}")
+
+
+def _ensure_stable_links(paths: DataPaths, names) -> None:
+    """Create the missing stable links; an existing one was checked by ``_inspect`` and is left alone."""
+    for name, link in [(name, paths.published_table_dir(name)) for name in sorted(names)] + [(MANIFEST_FILE, paths.published_manifest)]:
+        if not os.path.lexists(link):
+            _replace_with_symlink(paths, link, f"current/{name}")
 
 
 def _prune_history(paths: DataPaths) -> None:
-    history_root = paths.publication_history_dir
-    if not history_root.exists():
-        return
-    runs = sorted(history_root.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
-    for stale in runs[HISTORY_KEPT:]:
-        shutil.rmtree(stale, ignore_errors=True)
+    """Keep the current version and the ``HISTORY_KEPT`` newest others; never the current target."""
+    current = os.readlink(paths.publication_current_link)
+    versions = [entry for entry in paths.publication_versions_dir.iterdir()
+                if _is_real_dir(entry) and f"{paths.publication_versions_dir.name}/{entry.name}" != current]
+    versions.sort(key=lambda entry: (_sequence(_read_manifest(entry)), entry.stat().st_mtime_ns), reverse=True)
+    for stale in versions[HISTORY_KEPT:]:
+        # One rename takes the whole version away from readers, then it is deleted at leisure.
+        doomed = paths.publication_staging_dir / f".pruned-{uuid.uuid4().hex}"
+        os.rename(stale, doomed)
+        shutil.rmtree(doomed, ignore_errors=True)
+
+
+# --- migrating the earlier layout -------------------------------------------------------------------
+
+
+def _migrate_legacy_layout(paths: DataPaths, layout: _Layout) -> None:
+    """Make what readers see now in the old layout a version of its own, current, behind stable links."""
+    old_manifest = _read_manifest_file(layout.legacy_manifest) if layout.legacy_manifest is not None else {}
+    current_manifest = _read_manifest(layout.current) if layout.current is not None else {}
+    old_run = old_manifest.get("run_id") if isinstance(old_manifest.get("run_id"), str) and _NAME.match(old_manifest["run_id"]) else None
+    version = _new_version_name(paths, f"legacy-{old_run}" if old_run else "legacy")
+    staging = paths.publication_staging_dir / version
+    staging.mkdir(mode=PRIVATE_DIR_MODE)
+    entries = {}
+    if layout.current is not None:
+        for name in _version_tables(layout.current) - set(layout.legacy_tables):
+            entries[name] = _carry(staging, name, layout.current / name / PART_FILE, current_manifest)
+    for name, folder in layout.legacy_tables.items():
+        entries[name] = _carry(staging, name, folder / PART_FILE, old_manifest)
+    if layout.legacy_manifest is not None:
+        shutil.copy2(layout.legacy_manifest, staging / LEGACY_MANIFEST_FILE)
+    _write_manifest(staging, version, old_manifest.get("run_id") or version, old_manifest.get("published_at") or _now(),
+                    _sequence(current_manifest) + 1, entries)
+    os.rename(staging, paths.publication_version_dir(version))
+    _switch_current(paths, version)
+    # The version holds hard links (or copies) of the old files; the old folders go to .staging/.
+    replaced = paths.publication_staging_dir / f".migrated-{uuid.uuid4().hex}"
+    replaced.mkdir(mode=PRIVATE_DIR_MODE)
+    for name, folder in layout.legacy_tables.items():
+        temporary = paths.publication_staging_dir / f".link-{uuid.uuid4().hex}"
+        os.symlink(f"current/{name}", temporary)
+        os.rename(folder, replaced / name)
+        os.replace(temporary, folder)
+    if layout.legacy_manifest is not None:
+        _replace_with_symlink(paths, layout.legacy_manifest, f"current/{MANIFEST_FILE}")
+    _ensure_stable_links(paths, entries)
+    shutil.rmtree(replaced, ignore_errors=True)

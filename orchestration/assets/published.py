@@ -1,9 +1,11 @@
-"""Published assets: the marts as Parquet under ``<data-dir>/published/<table>/``, for BI tools.
+"""Published assets: the marts as Parquet at ``<data-dir>/published/<table>/part-0.parquet``, for BI tools.
 
 One step publishes every table together, after all blocking checks on the marts have passed and no
-check of the run failed with severity ERROR (orchestration/checks/publication_gate.py), and swaps
-them in atomically (warehouse/publish.py). Each table's metadata links the run's data-quality
-results and GX Data Docs, published beside the Parquet.
+check of the run failed with severity ERROR (orchestration/checks/publication_gate.py): the run's
+tables become one new version, ``published/versions/<run_id>/``, switched in atomically by one
+symlink, ``published/current`` (warehouse/publish.py). Each table's metadata gives the stable BI path
+(a symlink through ``current``), the version folder holding the bytes, and links the run's
+data-quality results and GX Data Docs, published beside the Parquet.
 """
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, TableColumn, TableSchema, multi_asset
@@ -50,6 +52,7 @@ def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResour
             metadata={
                 "dagster/row_count": entry.rows,
                 "path": MetadataValue.path(entry.path),
+                "version": MetadataValue.path(str(paths.publication_version_dir(entry.version))),
                 "sha256": entry.sha256,
                 "bytes": entry.bytes,
                 "data_quality_results": MetadataValue.path(str(paths.data_quality_results_dir / f"run_id={context.run_id}")),
