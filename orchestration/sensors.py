@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 
 from dagster import (
+    ResourceParam,
     AssetSelection,
     AutomationConditionSensorDefinition,
     DefaultSensorStatus,
@@ -18,7 +19,7 @@ from orchestration.resources import WarehouseResource
 
 @run_failure_sensor(name="publication_failure_log", default_status=DefaultSensorStatus.RUNNING,
                     description="Writes published/_last_failed_run.json when a run fails.")
-def publication_failure_log(context: RunFailureSensorContext, warehouse: WarehouseResource) -> None:
+def publication_failure_log(context: RunFailureSensorContext, warehouse: ResourceParam[WarehouseResource]) -> None:
     record = {
         "run_id": context.dagster_run.run_id,
         "job": context.dagster_run.job_name,

@@ -35,6 +35,7 @@ def rewrite_snapshot_file(snapshot_dir: Path, relative_path: str, transform) -> 
     for entry in manifest["files"]:
         if entry["path"] == relative_path:
             entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+            entry["bytes"] = path.stat().st_size
     manifest_path.write_text(json.dumps(manifest, indent=2))
 
 

@@ -8,7 +8,7 @@ symlink, ``published/current`` (warehouse/publish.py). Each table's metadata giv
 data-quality results and GX Data Docs, published beside the Parquet.
 """
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, TableColumn, TableSchema, multi_asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, ResourceParam, TableColumn, TableSchema, multi_asset
 
 from orchestration.automation import follow_upstream
 from orchestration.checks.publication_gate import failed_error_checks
@@ -35,7 +35,7 @@ def _spec(table: str) -> AssetSpec:
 
 
 @multi_asset(specs=[_spec(table) for table in PUBLISHED_TABLES], pool=WAREHOUSE_POOL, op_tags=WAREHOUSE_TAGS)
-def published_parquet(context: AssetExecutionContext, warehouse: WarehouseResource):
+def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[WarehouseResource]):
     failed = failed_error_checks(context.instance, context.run_id)
     if failed:
         raise Failure(
