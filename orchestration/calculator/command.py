@@ -1,6 +1,7 @@
-"""The ``greenbridge footprint`` command: read the spec, compute, print (a table, or JSON with
-``--json``). Exit codes: 0 computed; 2 bad spec or arguments (the message names the field);
-1 the warehouse is not built or dbt failed."""
+"""The ``greenbridge footprint`` command: check the arguments and the spec, compute, print (a table,
+or JSON with ``--json``). Exit codes: 0 computed; 2 bad spec or arguments (the message names the
+field), found before the warehouse is opened; 1 the warehouse is not built, dbt failed, or the
+method returned a number that is not finite."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import sys
 
 from orchestration.calculator.compute import FootprintRequest, WarehouseNotReady, compute_footprint
-from orchestration.calculator.spec import SpecError, load_spec
+from orchestration.calculator.spec import SpecError, check_arguments, load_spec
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -18,22 +19,32 @@ def footprint_command(args: argparse.Namespace) -> int:
     from orchestration.settings import Settings
     from warehouse.paths import DataPaths
 
-    data_dir = args.data_dir or Settings.from_env().data_dir
     try:
-        if args.lifetime_km is not None and not args.lifetime_km > 0:
-            raise SpecError(f"--lifetime-km: must be > 0, got {args.lifetime_km:g}")
-        if not 1990 <= args.year <= 2100:
-            raise SpecError(f"--year: expected a year between 1990 and 2100, got {args.year}")
-        request = FootprintRequest(load_spec(args.spec), args.market.strip().upper(), args.year, args.lifetime_km)
+        market, year, lifetime_km = check_arguments(args.market, args.year, args.lifetime_km)
+        request = FootprintRequest(load_spec(args.spec), market, year, lifetime_km)
+        data_dir = args.data_dir or Settings.from_env().data_dir
         result = compute_footprint(request, DataPaths.at(data_dir))
+        as_json = _json(result)  # also run for the table: a non-finite number is a failure either way
+        output = as_json if args.json else _table(result)
     except SpecError as error:
-        print(f"greenbridge footprint: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(error, EXIT_USAGE)
     except (WarehouseNotReady, RuntimeError) as error:
-        print(f"greenbridge footprint: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    print(json.dumps(result, indent=2) if args.json else _table(result))
+        return _fail(error, EXIT_FAILED)
+    print(output)
     return EXIT_OK
+
+
+def _fail(error: Exception, exit_code: int) -> int:
+    print(f"greenbridge footprint: {error}", file=sys.stderr)
+    return exit_code
+
+
+def _json(result: dict) -> str:
+    # allow_nan=False: NaN or Infinity would make the output invalid JSON for every strict reader.
+    try:
+        return json.dumps(result, indent=2, allow_nan=False)
+    except ValueError:
+        raise RuntimeError("the footprint method returned a number that is not finite (NaN or infinity)") from None
 
 
 def _table(result: dict) -> str:
