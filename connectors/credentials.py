@@ -30,8 +30,9 @@ MASK = "***"
 TEST_LOOPBACK_VARIABLE = "GREENBRIDGE_TEST_LOOPBACK"
 KEY_HOSTS_PREFIX = "GREENBRIDGE_KEY_HOSTS_"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-# A shorter "key" would turn scrubbing into noise (and is no real key).
-MIN_SECRET_LENGTH = 4
+# Real keys are 32 characters or more (Comtrade's hex keys, Ember's): a value this short could not be
+# told apart from ordinary data when scrubbing or refusing bodies, so it is not accepted as a key.
+MIN_SECRET_LENGTH = 12
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,13 @@ _registered_lock = threading.Lock()
 
 def key_from_env(source: str) -> str | None:
     """The key of ``source`` from its environment variable (blank counts as absent), registered for scrubbing."""
-    value = os.environ.get(KEYED_SOURCES[source].variable, "").strip()
+    keyed = KEYED_SOURCES[source]
+    value = os.environ.get(keyed.variable, "").strip()
     if not value:
         return None
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ValueError(f"{keyed.variable} holds {len(value)} characters; a real key has at least "
+                         f"{MIN_SECRET_LENGTH}, and a shorter one could not be kept out of logs: not used")
     register(value)
     return value
 

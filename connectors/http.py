@@ -139,6 +139,9 @@ def get_bytes(
     keyed = secret is not None
     fetch = _Fetch(session, source, url, params, headers, keyed)
     if keyed:
+        if len(secret) < credentials.MIN_SECRET_LENGTH:
+            raise SourceError(source, f"an API key of {len(secret)} characters is too short to be told apart from "
+                                      "data in logs and answers: not sent")
         credentials.register(secret)
         refusal = credentials.keyed_destination_refusal(source, fetch.url)
         if refusal:

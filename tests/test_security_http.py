@@ -96,6 +96,16 @@ def test_a_keyed_call_goes_over_https_to_its_own_host_only_and_nothing_is_sent_o
     assert credentials.keyed_destination_refusal("comtrade", "https://other.example/data") is not None
 
 
+def test_a_key_too_short_to_scrub_is_neither_used_nor_sent(monkeypatch):
+    monkeypatch.setenv("COMTRADE_API_KEY", "abc123")
+    with pytest.raises(ValueError, match=r"COMTRADE_API_KEY holds 6 characters.*not used"):
+        comtrade.api_key_from_env()
+    with scripted_server([(200, {}, EMPTY_COMTRADE)]) as (base_url, log):
+        with pytest.raises(SourceError, match=r"too short .*not sent"):
+            _comtrade(base_url, key="abc123")
+    assert log == []
+
+
 # 4. Echoed keys are scrubbed or refused -------------------------------------------------------------
 
 def test_a_gateway_echoing_the_key_in_an_error_is_refused_without_quoting_it():
