@@ -117,7 +117,8 @@ FCT_VEHICLE_FOOTPRINT = TableContract(
         Column("production_grid_year", "int64", "Year of the production-country grid value used", unit="year"),
         Column("battery_grid_intensity_g_per_kwh", "float64", "Grid intensity of the battery production country",
                unit="g CO2e/kWh", nullable=True, min_value=0, max_value=1300),
-        Column("factor_ids", "string", "Semicolon-separated ids of every factor and parameter used (dim_emission_factor)",
+        Column("factor_ids", "string", "Semicolon-separated ids of every factor and parameter behind a non-zero "
+               "component of the ledger (fct_footprint_component; dim_emission_factor)",
                cites="dim_emission_factor.factor_id"),
         Column("factors_in_other_gwp_set", "string", "Ids of cited factors expressed in another GWP set than gwp_set",
                nullable=True),

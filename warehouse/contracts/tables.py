@@ -30,6 +30,7 @@ from warehouse.contracts.marts import (
     MARKET_CODES,
     POWERTRAINS,
 )
+from warehouse.contracts.ledger import FCT_FOOTPRINT_COMPONENT
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 from warehouse.contracts.units import UNITS
 
@@ -235,6 +236,7 @@ CONTRACTS: dict[str, TableContract] = {
         CONSUMPTION_UPLIFT,
         PHEV_UTILITY_FACTOR,
         FCT_VEHICLE_FOOTPRINT,
+        FCT_FOOTPRINT_COMPONENT,
         FCT_MARKET_FOOTPRINT,
         FCT_EXPORT_EXPOSURE,
         DIM_MARKET,
@@ -247,6 +249,7 @@ CONTRACTS: dict[str, TableContract] = {
 
 PUBLISHED_TABLES = (
     "fct_vehicle_footprint",
+    "fct_footprint_component",
     "fct_market_footprint",
     "fct_export_exposure",
     "dim_vehicle_model",

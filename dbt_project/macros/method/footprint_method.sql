@@ -1,20 +1,31 @@
 {#-
   The Greenbridge life-cycle footprint method, implemented once. The published facts
-  (fct_vehicle_footprint) and the calculator (`greenbridge footprint`) both call this macro.
+  (fct_vehicle_footprint, fct_footprint_component) and the calculator (`greenbridge footprint`)
+  all call this macro.
 
   vehicle_markets: a relation or parenthesised subquery with one row per vehicle x market x
-  registration year and the columns of int_footprint__catalogue_inputs:
+  registration year (unique on model_id, market_code, registration_year) and the columns of
+  int_footprint__catalogue_inputs:
     model_id, powertrain, fuel, segment, curb_mass_kg, battery_kwh, battery_chemistry,
     electric_range_km, consumption_basis, fuel_l_per_100km, electricity_kwh_per_100km,
     production_country, battery_production_country, market_code, registration_year,
     lifetime_km_override (null = the market's default lifetime).
 
-  Returns one row per input row: the six stages in kg CO2e per vehicle and g CO2e/km, the total
-  over the stages inside the core boundary (seed life_cycle_stages), the inputs actually used
-  (real-world consumption, grid intensities, lifetime) and the ids of every factor used.
-  A missing factor yields NULL, which the not_null tests on every stage catch.
+  The method is a ledger: each stage macro (macros/method/stages/) emits the stage's components,
+  one row per footprint x component: activity amount x factor = kg CO2e. Everything else is an
+  aggregation of the components, so a stage, a total and the cited factor ids cannot disagree with
+  the ledger.
+
+  output='footprint' (default): one row per input row with the six stages in kg CO2e per vehicle and
+  g CO2e/km, the total over the core boundary (seed life_cycle_stages), the inputs used and the ids
+  of every factor and parameter used (footprint_report).
+  output='components': the ledger itself (fct_footprint_component).
+
+  A factor or parameter that is missing where the activity is not zero leaves its component's
+  kg_co2e NULL, and the stage and totals NULL with it (never a silent zero): the ledger's contract
+  rule DQ-PRICED names the footprint, the component and the missing id, and DQ-STAGES the stage.
 -#}
-{% macro footprint_method(vehicle_markets) %}
+{% macro footprint_method(vehicle_markets, output='footprint') %}
 with inputs as (
     select
         vehicle_markets.*,
@@ -32,54 +43,31 @@ with inputs as (
 
 {{ footprint_service_life_grid('consumption') }},
 
-priced as (
-    select
-        consumption.*,
-        coalesce(consumption.battery_kwh * 1000 / battery.pack_wh_per_kg, 0) as battery_pack_mass_kg,
-        coalesce(consumption.battery_kwh * battery.materials_kg_co2e_per_kwh, 0) as battery_materials_kg,
-        battery.factor_ids as battery_factor_ids,
-        coalesce(glider_exact.kg_co2e_per_kg_glider, glider_powertrain.kg_co2e_per_kg_glider,
-                 glider_any.kg_co2e_per_kg_glider) as kg_co2e_per_kg_glider,
-        coalesce(glider_exact.factor_ids, glider_powertrain.factor_ids, glider_any.factor_ids) as glider_factor_ids,
-        production_grid.carbon_intensity_g_per_kwh as production_grid_g_per_kwh,
-        production_grid.year as production_grid_year,
-        production_grid.grid_factor_id as production_grid_factor_id,
-        battery_grid.carbon_intensity_g_per_kwh as battery_grid_g_per_kwh,
-        battery_grid.grid_factor_id as battery_grid_factor_id,
-        service_life_grid.market_grid_service_life_g_per_kwh,
-        service_life_grid.market_grid_years_observed,
-        service_life_grid.market_grid_years_projected,
-        service_life_grid.market_grid_years_held,
-        service_life_grid.market_grid_last_source_year,
-        service_life_grid.market_grid_factor_ids,
-        coalesce(fuels.ttw_kg_co2e_per_litre, 0) as ttw_kg_co2e_per_litre,
-        coalesce(fuels.wtt_kg_co2e_per_litre, 0) as wtt_kg_co2e_per_litre,
-        fuels.ttw_factor_ids,
-        fuels.wtt_factor_ids
-    from consumption
-    left join {{ ref('int_batteries__chemistry_factors') }} as battery
-        on battery.battery_chemistry = consumption.battery_chemistry
-    left join {{ ref('int_vehicles__glider_material_intensity') }} as glider_exact
-        on glider_exact.powertrain = consumption.powertrain and glider_exact.segment = consumption.segment
-    left join {{ ref('int_vehicles__glider_material_intensity') }} as glider_powertrain
-        on glider_powertrain.powertrain = consumption.powertrain and glider_powertrain.segment = '*'
-    left join {{ ref('int_vehicles__glider_material_intensity') }} as glider_any
-        on glider_any.powertrain = '*' and glider_any.segment = '*'
-    asof left join {{ ref('int_grid__intensity_series') }} as production_grid
-        on production_grid.area_code = consumption.production_country
-        and production_grid.year <= consumption.registration_year
-    asof left join {{ ref('int_grid__intensity_series') }} as battery_grid
-        on battery_grid.area_code = consumption.battery_production_country
-        and battery_grid.year <= consumption.registration_year
-    left join service_life_grid
-        on service_life_grid.market_code = consumption.market_code
-        and service_life_grid.registration_year = consumption.registration_year
-        and service_life_grid.lifetime_years = consumption.lifetime_years
-    left join {{ ref('int_fuels__per_litre_factors') }} as fuels
-        on fuels.fuel = consumption.fuel_for_combustion
+{{ footprint_priced_inputs('consumption') }},
+
+components as (
+    {{ stage_raw_materials('priced') }}
+    union all
+    {{ stage_production('priced') }}
+    union all
+    {{ stage_fuel_production('priced') }}
+    union all
+    {{ stage_fuel_use('priced') }}
+    union all
+    {{ stage_maintenance('priced') }}
+    union all
+    {{ stage_end_of_life('priced') }}
 ),
 
-{{ footprint_stages('priced') }}
+ledger as (
+    {{ footprint_ledger('components') }}
+)
+
+{% if output == 'components' -%}
+select * from ledger
+{%- else -%}
+, {{ footprint_stage_totals('priced', 'ledger') }}
 
 {{ footprint_report('stages') }}
+{%- endif %}
 {% endmacro %}

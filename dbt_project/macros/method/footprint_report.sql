@@ -1,6 +1,7 @@
 {#-
-  Final projection of footprint_method: stages per vehicle and per km, the total over the core
-  boundary (seed life_cycle_stages), inputs used, data-quality fields and cited factor ids.
+  Final projection of footprint_method: stages per vehicle and per km (sums of the ledger's
+  components, footprint_stage_totals), the total over the core boundary (seed life_cycle_stages),
+  inputs used, data-quality fields and the cited factor ids (derived from the ledger).
 -#}
 
 {% macro stage_in_core_boundary(stage) -%}
@@ -37,7 +38,7 @@ select
     total_kg_co2e,
     total_all_stages_kg_co2e,
     {% for stage in stage_names + ['total', 'total_all_stages'] -%}
-    {{ stage }}_kg_co2e * 1000 / lifetime_km as {{ stage }}_g_co2e_per_km,
+    {{ kg_to_g_per_km(stage ~ '_kg_co2e', 'lifetime_km') }} as {{ stage }}_g_co2e_per_km,
     {% endfor -%}
     battery_raw_materials_kg_co2e,
     battery_production_kg_co2e,

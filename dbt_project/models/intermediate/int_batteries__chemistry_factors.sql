@@ -21,8 +21,9 @@ pack as (
 
 select
     materials.battery_chemistry,
+    materials.materials_factor_id,
     materials.materials_kg_co2e_per_kwh,
-    pack.pack_wh_per_kg,
-    materials.materials_factor_id || ';' || pack.pack_parameter_id as factor_ids
+    pack.pack_parameter_id,
+    pack.pack_wh_per_kg
 from materials
 inner join pack using (battery_chemistry)

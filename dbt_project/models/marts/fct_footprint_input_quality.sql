@@ -1,104 +1,91 @@
--- Each input of each footprint row (the component of a stage one dataset prices) with its share of
--- the footprint and its PEF data quality rating: TeR from seed input_quality_scores, GeR from the
--- dataset's geography against the country the input should represent, TiR from the dataset's
--- reference year against the registration year, P from the dataset's confidence tag.
--- fct_footprint_data_quality aggregates these per footprint row.
+-- Each input of each footprint row (the components of the ledger it groups, fct_footprint_component)
+-- with its share of the footprint and its PEF data quality rating: TeR from seed
+-- input_quality_scores, GeR from the rating dataset's geography against the country the input should
+-- represent, TiR from the dataset's reference year against the registration year, P from the
+-- dataset's confidence tag. The rating dataset is the factor of the input's components flagged
+-- rates_quality_input (the vehicle material factors are rated as one family: by the oldest and
+-- least certain of them). fct_footprint_data_quality aggregates these per footprint row.
 with footprints as (
     select
-        footprint.*,
+        footprint.model_id,
+        footprint.market_code,
+        footprint.registration_year,
+        footprint.total_kg_co2e,
+        footprint.total_all_stages_kg_co2e,
         vehicle.production_country,
         vehicle.battery_production_country,
-        vehicle.battery_chemistry,
         coalesce(vehicle.estimated_fields, '') as estimated_fields
     from {{ ref('fct_vehicle_footprint') }} as footprint
     inner join {{ ref('dim_vehicle_model') }} as vehicle using (model_id)
 ),
 
-grid as (
-    select area_code, year, grid_factor_id, source_geography, is_projection
-    from {{ ref('int_grid__intensity_series') }}
+ledger as (
+    select * from {{ ref('fct_footprint_component') }}
 ),
 
--- One row per footprint x input: its amount, the dataset that prices it, the country it should
--- represent and the vehicle field its activity data come from.
-components as (
-    select model_id, market_code, registration_year, 'glider_materials' as input_id,
-        raw_materials_kg_co2e - battery_raw_materials_kg_co2e as contribution_kg_co2e,
-        'materials' as dataset, production_country as represented_area, 'curb_mass_kg' as activity_field
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'battery_materials',
-        battery_raw_materials_kg_co2e,
-        'ef_battery_materials_' || lower(battery_chemistry), battery_production_country, 'battery_kwh'
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'vehicle_assembly',
-        production_kg_co2e - battery_production_kg_co2e,
-        'grid:' || production_country || ':' || production_grid_year, production_country, 'curb_mass_kg'
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'battery_manufacturing',
-        battery_production_kg_co2e,
-        'grid:' || battery_production_country || ':' || registration_year, battery_production_country, 'battery_kwh'
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'electricity_supply',
-        fuel_production_electricity_kg_co2e,
-        'grid:' || market_code || ':' || market_grid_last_source_year, market_code, 'electricity_kwh_per_100km'
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'fuel_supply',
-        fuel_production_kg_co2e - fuel_production_electricity_kg_co2e,
-        'ef_' || fuel || '_wtt', market_code, 'fuel_l_per_100km'
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'fuel_combustion',
-        fuel_use_kg_co2e,
-        'ef_' || fuel || '_combustion_co2', market_code, 'fuel_l_per_100km'
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'maintenance',
-        maintenance_kg_co2e, 'ef_tyre_production', market_code, null
-    from footprints
-    union all
-    select model_id, market_code, registration_year, 'end_of_life',
-        end_of_life_kg_co2e, 'ef_vehicle_end_of_life', market_code, null
-    from footprints
+-- The country each input should represent and the vehicle field its activity data come from.
+input_context(input_id, represented_by, activity_field) as (
+    values
+        ('glider_materials', 'production_country', 'curb_mass_kg'),
+        ('battery_materials', 'battery_production_country', 'battery_kwh'),
+        ('vehicle_assembly', 'production_country', 'curb_mass_kg'),
+        ('battery_manufacturing', 'battery_production_country', 'battery_kwh'),
+        ('electricity_supply', 'market_code', 'electricity_kwh_per_100km'),
+        ('fuel_supply', 'market_code', 'fuel_l_per_100km'),
+        ('fuel_combustion', 'market_code', 'fuel_l_per_100km'),
+        ('maintenance', 'market_code', null),
+        ('end_of_life', 'market_code', null)
 ),
 
--- The vehicle material factors are one dataset family: rated by the oldest and least certain of them.
-material_factors as (
+contributions as (
     select
-        'materials' as dataset,
-        string_agg(distinct factors.factor_id, ';' order by factors.factor_id) as factor_ids,
-        case when count(distinct factors.geography) = 1 then min(factors.geography) else 'GLO' end as geography,
-        min(factors.reference_year) as reference_year,
-        max({{ precision_score('factors.confidence') }}) as precision_score
-    from {{ ref('stg_parameters__emission_factors') }} as factors
-    where factors.factor_id in (select factor_id from {{ ref('stg_parameters__material_composition') }})
+        model_id,
+        market_code,
+        registration_year,
+        quality_input as input_id,
+        -- NULL when any component could not be priced: the completeness rule sees it.
+        case when count(*) filter (where kg_co2e is null) = 0 then sum(kg_co2e) end as contribution_kg_co2e
+    from ledger
+    group by model_id, market_code, registration_year, quality_input
+),
+
+rating_datasets as (
+    select
+        ledger.model_id,
+        ledger.market_code,
+        ledger.registration_year,
+        ledger.quality_input as input_id,
+        ledger.factor_id,
+        coalesce(grid.source_geography, factor.geography) as geography,
+        coalesce(grid.year, factor.reference_year) as reference_year,
+        case when grid.grid_factor_id is not null then {{ precision_score("'V'") }}
+            else {{ precision_score('factor.confidence') }} end as precision_score,
+        grid.grid_factor_id is not null as is_grid
+    from ledger
+    left join {{ ref('int_grid__intensity_series') }} as grid on grid.grid_factor_id = ledger.factor_id
+    left join {{ ref('stg_parameters__emission_factors') }} as factor on factor.factor_id = ledger.factor_id
+    where ledger.rates_quality_input
 ),
 
 priced as (
     select
-        components.*,
-        coalesce(material_factors.factor_ids, grid_used.grid_factor_id, factor.factor_id) as factor_ids,
-        coalesce(material_factors.geography, grid_used.source_geography, factor.geography) as dataset_geography,
-        coalesce(material_factors.reference_year, grid_used.year, factor.reference_year) as dataset_reference_year,
-        coalesce(
-            material_factors.precision_score,
-            case when grid_used.grid_factor_id is not null then {{ precision_score("'V'") }} end,
-            {{ precision_score('factor.confidence') }}
-        ) as precision_score,
-        grid_used.grid_factor_id is not null as is_grid
-    from components
-    left join material_factors using (dataset)
-    left join {{ ref('stg_parameters__emission_factors') }} as factor
-        on factor.factor_id = components.dataset
-    -- The grid value a stage used: the latest at or before the year it names (as the method looks it up).
-    asof left join grid as grid_used
-        on components.dataset like 'grid:%'
-        and grid_used.area_code = split_part(components.dataset, ':', 2)
-        and grid_used.year <= try_cast(split_part(components.dataset, ':', 3) as integer)
+        contributions.*,
+        string_agg(distinct datasets.factor_id, ';' order by datasets.factor_id) as factor_ids,
+        case when count(distinct datasets.geography) = 1 then min(datasets.geography) else 'GLO' end as dataset_geography,
+        min(datasets.reference_year) as dataset_reference_year,
+        max(datasets.precision_score) as precision_score,
+        bool_or(datasets.is_grid) as is_grid,
+        case input_context.represented_by
+            when 'production_country' then footprints.production_country
+            when 'battery_production_country' then footprints.battery_production_country
+            else contributions.market_code
+        end as represented_area,
+        input_context.activity_field
+    from contributions
+    inner join input_context using (input_id)
+    inner join footprints using (model_id, market_code, registration_year)
+    left join rating_datasets as datasets using (model_id, market_code, registration_year, input_id)
+    group by all
 ),
 
 scored as (
