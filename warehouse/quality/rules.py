@@ -83,6 +83,11 @@ RULES: dict[str, Rule] = {rule.rule_id: rule for rule in (
          "Every footprint row has every stage of the core boundary, none null or silently zero; battery stages "
          "present for every xEV; every catalogue model has a row in every market and year",
          BLOCKING, "method-reference.md §5.6 item 1"),
+    Rule("DQ-PRICED", "Every component priced",
+         "Every component of every footprint's ledger (fct_footprint_component) whose activity is not zero has its "
+         "factor and parameters, so a missing factor fails naming the footprint, the component and the factor "
+         "instead of pricing it at zero",
+         BLOCKING, "ISO 14067 §6.3 (data for all unit processes in the system boundary); method-reference.md §5.6 item 1"),
     Rule("DQ-CUTOFF", "Cut-off",
          "Emissions left out of a footprint's reported total stay under the limit (default 5%), and every row "
          "that leaves anything out names the stages",
