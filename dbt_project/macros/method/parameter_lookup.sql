@@ -1,5 +1,5 @@
-{#- Scalar look-ups of one seed row by id. A missing id yields NULL, which the not_null tests on
-    every footprint stage then catch, naming the column. -#}
+{#- Scalar look-ups of one seed row by id. A missing id yields NULL: a ledger component using it is
+    left unpriced (its stage NULL), and the blocking rule DQ-PRICED names footprint, component and id. -#}
 {% macro factor_value(factor_id) -%}
 (select value from {{ ref('stg_parameters__emission_factors') }} where factor_id = '{{ factor_id }}')
 {%- endmacro %}
