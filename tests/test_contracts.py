@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 
-from warehouse.contracts import ContractViolation, validate_frame
 from warehouse.contracts.dbt_properties import expected_files
-from warehouse.contracts.tables import CONTRACTS, RAW_OWID_GRID_INTENSITY
+from warehouse.contracts.raw_owid_energy import RAW_OWID_GRID_INTENSITY
+from warehouse.contracts.registry import CONTRACTS
+from warehouse.contracts.validation import ContractViolation, validate_frame
 from warehouse.paths import DBT_PROJECT_DIR
 
 GOOD_ROW = {

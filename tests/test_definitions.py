@@ -5,7 +5,7 @@ from dagster import AssetKey, Definitions
 from orchestration.build import build_defs
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import Settings
-from warehouse.contracts.tables import PUBLISHED_TABLES
+from warehouse.contracts.registry import PUBLISHED_TABLES
 from warehouse.paths import DEFAULT_SNAPSHOT_DIR
 
 

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration.checks.ledger_checks import describe, find_unpriced
-from warehouse.contracts.marts import LIFE_CYCLE_STAGES
+from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES
 from warehouse.dbt_profile import write_dbt_profile
 from warehouse.paths import DBT_PROJECT_DIR, DataPaths
 

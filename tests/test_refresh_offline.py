@@ -4,8 +4,9 @@ import json
 
 import pyarrow.parquet as pq
 
-from warehouse.contracts.marts import LIFE_CYCLE_STAGES, core_boundary_sum
-from warehouse.contracts.tables import MARKET_CODES, PUBLISHED_TABLES, contract_for
+from warehouse.contracts.registry import PUBLISHED_TABLES, contract_for
+from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES, MARKET_CODES
+from warehouse.quality.footprint_totals import core_boundary_sum
 
 
 

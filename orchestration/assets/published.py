@@ -13,7 +13,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, Materia
 from orchestration.automation import follow_upstream
 from orchestration.checks.publication_gate import failed_error_checks
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
-from warehouse.contracts.tables import PUBLISHED_TABLES, contract_for
+from warehouse.contracts.registry import PUBLISHED_TABLES, contract_for
 from warehouse.publish import publish_tables
 
 

@@ -9,7 +9,7 @@ from dagster import AssetCheckSpec, AssetKey, BackfillPolicy, PartitionsDefiniti
 from orchestration.freshness import FRESHNESS_WINDOWS, freshness_policy
 from orchestration.assets.raw_landing import CONTRACT_CHECK_NAME, RAW_SCHEMA
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS
-from warehouse.contracts import TableContract
+from warehouse.contracts.schema import TableContract
 
 # Single-run backfills are what these sources need; the parameter's beta status is noted here once
 # instead of warning at every import.

@@ -7,7 +7,7 @@ from connectors import owid_energy
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
 from orchestration.assets.raw_landing import UNPARTITIONED, RawTable, land_raw_table
 from orchestration.resources import SourcesResource, WarehouseResource
-from warehouse.contracts.tables import RAW_OWID_GRID_INTENSITY
+from warehouse.contracts.raw_owid_energy import RAW_OWID_GRID_INTENSITY
 
 OWID_GRID = RawTable(RAW_OWID_GRID_INTENSITY, owid_energy.parse)
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warehouse.contracts.marts import FCT_VEHICLE_FOOTPRINT
-from warehouse.contracts.tables import CONSUMPTION_BASES, FUELS, ISO3_PATTERN, POWERTRAINS, VEHICLE_CATALOGUE
+from warehouse.contracts.seeds import VEHICLE_CATALOGUE
+from warehouse.contracts.vocabularies import CONSUMPTION_BASES, FUELS, ISO3_PATTERN, POWERTRAINS
 from warehouse.quality.rules import BEV_CONSUMPTION_KWH_PER_100KM, CURB_MASS_KG
 
 COMBUSTION_FUELS = ("petrol", "diesel")

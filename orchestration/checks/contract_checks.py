@@ -10,9 +10,8 @@ are quarantined before anything is written.
 from dagster import AssetCheckExecutionContext, AssetCheckKey, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
 from orchestration.resources import WarehouseResource
-from warehouse.contracts import ContractViolation, validate_frame
-from warehouse.contracts.tables import CONTRACTS
-from warehouse.contracts.validation import CONTRACT_RULE_ID
+from warehouse.contracts.registry import CONTRACTS
+from warehouse.contracts.validation import CONTRACT_RULE_ID, ContractViolation, validate_frame
 from warehouse.quality.results import CheckOutcome, json_safe, write_check_results
 from warehouse.quality.rules import BLOCKING
 

@@ -28,9 +28,10 @@ from dagster import (
 )
 
 from orchestration.resources import WarehouseResource
-from warehouse.contracts.marts import LIFE_CYCLE_STAGES, core_boundary_sum
-from warehouse.paths import DBT_PROJECT_DIR
 from warehouse.contracts.validation import ROW_COLUMN
+from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES
+from warehouse.paths import DBT_PROJECT_DIR
+from warehouse.quality.footprint_totals import core_boundary_sum
 from warehouse.quality.results import CheckOutcome, json_safe, quarantine_frame, write_check_results, write_quarantine
 from warehouse.quality.rules import (
     BEV_CONSUMPTION_KWH_PER_100KM,

@@ -466,7 +466,7 @@ def refresh_child(database: Path) -> None:
     """Validate every raw table of a refreshed warehouse with validate_frame, then with the SQL query."""
     import duckdb
 
-    from warehouse.contracts.tables import CONTRACTS
+    from warehouse.contracts.registry import CONTRACTS
 
     connection = duckdb.connect(str(database), read_only=True)
     # Warm-up, timed apart: the first validate_frame in a process pays pandera's import.

@@ -56,7 +56,7 @@ def dbt_test_seconds() -> float:
 
 
 def raw_landing_validation_seconds(data_dir: Path) -> float:
-    from warehouse.contracts.tables import CONTRACTS
+    from warehouse.contracts.registry import CONTRACTS
     from warehouse.contracts.validation import split_by_contract
     from warehouse.duckdb_store import Warehouse
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from warehouse.contracts.tables import CONTRACTS
+from warehouse.contracts.registry import CONTRACTS
 from warehouse.paths import DBT_PROJECT_DIR
 
-HEADER = "# GENERATED from warehouse/contracts/ (tables.py, raw_*.py) by `python -m warehouse.contracts.dbt_properties`. Do not edit.\n"
+HEADER = "# GENERATED from warehouse/contracts/ (registry.py lists them) by `python -m warehouse.contracts.dbt_properties`. Do not edit.\n"
 
 GENERATED_FILES = {
     DBT_PROJECT_DIR / "seeds" / "_seeds__contracts.yml": ("seeds", "parameters"),

@@ -4,9 +4,10 @@ stages, totals and factor ids (fct_vehicle_footprint) are aggregations of these 
 
 from __future__ import annotations
 
-from warehouse.contracts.marts import LIFE_CYCLE_STAGES, MARKET_CODES, METHODOLOGY_VERSION
+from warehouse.contracts.marts import METHODOLOGY_VERSION
 from warehouse.contracts.schema import Column, TableContract
 from warehouse.contracts.units import UNITS
+from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES, MARKET_CODES
 
 FCT_FOOTPRINT_COMPONENT = TableContract(
     name="fct_footprint_component",

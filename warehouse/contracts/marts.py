@@ -1,48 +1,47 @@
-"""Contracts of the footprint marts (dbt fact tables, published as Parquet): fct_vehicle_footprint,
-fct_market_footprint, fct_export_exposure and dim_market. Stage columns are generated from one
-list of stages, so the facts and their docs cannot disagree on what a stage is."""
+"""Contracts of the footprint marts (dbt fact and dimension tables, published as Parquet):
+fct_vehicle_footprint, fct_market_footprint, fct_export_exposure, dim_market, dim_vehicle_model and
+dim_emission_factor (the ledger fct_footprint_component is in ``ledger.py``, the data-quality marts
+in ``quality.py``). Stage columns are generated from the one list of stages
+(``vocabularies.LIFE_CYCLE_STAGES``), so the facts and their docs cannot disagree on what a stage is."""
 
 from __future__ import annotations
 
-from warehouse.contracts.schema import Column, TableContract
+from dataclasses import replace
 
-POWERTRAINS = ("ICEV", "HEV", "PHEV", "BEV")
-FUELS = ("petrol", "diesel", "electricity")
-CONSUMPTION_BASES = ("WLTP", "NEDC", "CLTC", "EPA", "REAL_WORLD")
-MARKET_CODES = ("CHN", "IDN", "THA", "SGP", "HUN", "POL", "ZAF", "PAK", "RUS", "EU27", "USA")
-CHEMISTRIES = ("LFP", "NMC622", "NMC811", "NCA", "LMO", "NMC")
-# Confidence of a seed value: V read in the source; V2 second-hand; D derived; R not confirmed (estimated).
-CONFIDENCE_TAGS = ("V", "V2", "D", "R")
+from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.seeds import FACTOR_COLUMNS, PROVENANCE_COLUMNS, VEHICLE_CATALOGUE
+from warehouse.contracts.vocabularies import (
+    CONSUMPTION_BASES,
+    FUELS,
+    ISO3_PATTERN,
+    LIFE_CYCLE_STAGES,
+    MARKET_CODES,
+    POWERTRAINS,
+)
+
 METHODOLOGY_VERSION = Column("methodology_version", "string", "Version of the footprint method (dbt var methodology_version)",
                              pattern=r"^\d+\.\d+\.\d+$")
 
-# (stage, description, inside the core boundary by default: seed life_cycle_stages decides)
+# What each stage's columns hold, by stage (the stages and their order: vocabularies.LIFE_CYCLE_STAGES).
+STAGE_DESCRIPTIONS = {
+    "raw_materials": "Raw material acquisition: vehicle materials (curb mass x composition x material factors) "
+                     "and traction battery materials (kWh x chemistry factor)",
+    "production": "Vehicle production: assembly electricity at the production country's grid and process heat, "
+                  "plus battery cell and pack manufacturing energy at the battery production country's grid",
+    "fuel_production": "Fuel production: well-to-tank of petrol/diesel, or electricity generation at the market's "
+                       "grid averaged over the service life plus transmission and distribution losses",
+    "fuel_use": "Fuel use: tank-to-wheel combustion CO2, CH4 and N2O of real-world fuel consumption (zero for BEVs)",
+    "maintenance": "Maintenance (outside the core boundary by default): tyres, lead-acid battery, engine oil, and "
+                   "traction battery replacements when the battery's life is shorter than the vehicle's",
+    "end_of_life": "End-of-life (outside the core boundary by default): dismantling, shredding and disposal of the "
+                   "vehicle, recycling process of the traction battery, no credits",
+}
+# (stage column prefix, description): the six stages in report order, then the two totals.
 STAGES = (
-    ("raw_materials", "Raw material acquisition: vehicle materials (curb mass x composition x material factors) "
-                      "and traction battery materials (kWh x chemistry factor)"),
-    ("production", "Vehicle production: assembly electricity at the production country's grid and process heat, "
-                   "plus battery cell and pack manufacturing energy at the battery production country's grid"),
-    ("fuel_production", "Fuel production: well-to-tank of petrol/diesel, or electricity generation at the market's "
-                        "grid averaged over the service life plus transmission and distribution losses"),
-    ("fuel_use", "Fuel use: tank-to-wheel combustion CO2, CH4 and N2O of real-world fuel consumption (zero for BEVs)"),
-    ("maintenance", "Maintenance (outside the core boundary by default): tyres, lead-acid battery, engine oil, and "
-                    "traction battery replacements when the battery's life is shorter than the vehicle's"),
-    ("end_of_life", "End-of-life (outside the core boundary by default): dismantling, shredding and disposal of the "
-                    "vehicle, recycling process of the traction battery, no credits"),
+    *((stage, STAGE_DESCRIPTIONS[stage]) for stage in LIFE_CYCLE_STAGES),
     ("total", "Total over the stages inside the standard's core boundary (core_boundary_stages)"),
     ("total_all_stages", "Sum of all six stages, including those outside the core boundary"),
 )
-
-# The six reported stages (without the totals), in report order.
-LIFE_CYCLE_STAGES = tuple(stage for stage, _ in STAGES if not stage.startswith("total"))
-
-
-def core_boundary_sum(frame, stage_column: str = "{stage}_kg_co2e"):
-    """Row-wise sum of the stages each row lists in core_boundary_stages (the definition of total)."""
-    return sum(
-        frame[stage_column.format(stage=stage)].where(frame["core_boundary_stages"].str.split(";").apply(lambda stages, s=stage: s in stages), 0)
-        for stage in LIFE_CYCLE_STAGES
-    )
 
 
 # A stage is null only when an input it needs is missing; the completeness rule (DQ-STAGES, a
@@ -166,7 +165,7 @@ FCT_EXPORT_EXPOSURE = TableContract(
         "with the estimated life-cycle emissions of those cars in their destination market."
     ),
     columns=(
-        Column("destination_iso3", "string", "Destination country (ISO 3166-1 alpha-3)", pattern=r"^[A-Z]{3}$"),
+        Column("destination_iso3", "string", "Destination country (ISO 3166-1 alpha-3)", pattern=ISO3_PATTERN),
         Column("destination_name", "string", "Destination name in Comtrade's reference list", nullable=True),
         Column("year", "int64", "Calendar year of the exports", unit="year", min_value=2000, max_value=2100),
         Column("powertrain", "string", "Powertrain of the HS subheadings; ALL for HS 8703 totals not split by powertrain",
@@ -198,7 +197,7 @@ DIM_MARKET = TableContract(
     columns=(
         Column("market_code", "string", "Market code (ISO3, or EU27)", allowed_values=MARKET_CODES),
         Column("market_name", "string", "Market name"),
-        Column("iso3", "string", "ISO 3166-1 alpha-3; null for EU27", nullable=True, pattern=r"^[A-Z]{3}$"),
+        Column("iso3", "string", "ISO 3166-1 alpha-3; null for EU27", nullable=True, pattern=ISO3_PATTERN),
         Column("market_role", "string", "target (Belt and Road market) or reference", allowed_values=("target", "reference")),
         Column("in_2024_pilot", "bool", "Pilot country of the 2024 project plan"),
         Column("in_2021_study", "bool", "Covered by the 2021 BRIGC policy study"),
@@ -214,4 +213,25 @@ DIM_MARKET = TableContract(
         Column("latest_grid_source", "string", "ember or owid", nullable=True, allowed_values=("ember", "owid")),
     ),
     primary_key=("market_code",),
+)
+
+DIM_VEHICLE_MODEL = replace(
+    VEHICLE_CATALOGUE,
+    name="dim_vehicle_model",
+    layer="marts",
+    description="Vehicle models with their specifications and sources (from the curated catalogue).",
+    columns=tuple(column for column in VEHICLE_CATALOGUE.columns if column.name != "retrieved_date"),
+)
+
+DIM_EMISSION_FACTOR = TableContract(
+    name="dim_emission_factor",
+    layer="marts",
+    description="Every factor, parameter and grid intensity a footprint row can cite by id, with its source.",
+    columns=(
+        Column("factor_id", "string", "Id cited in fct_vehicle_footprint.factor_ids"),
+        Column("factor_group", "string", "Family of the factor"),
+        *FACTOR_COLUMNS,
+        *PROVENANCE_COLUMNS,
+    ),
+    primary_key=("factor_id",),
 )

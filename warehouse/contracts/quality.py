@@ -5,15 +5,9 @@ results (published as Parquet per run) and the quarantine of rows that broke a r
 
 from __future__ import annotations
 
-from warehouse.contracts.marts import (
-    CHEMISTRIES,
-    CONFIDENCE_TAGS,
-    LIFE_CYCLE_STAGES,
-    MARKET_CODES,
-    METHODOLOGY_VERSION,
-    POWERTRAINS,
-)
+from warehouse.contracts.marts import METHODOLOGY_VERSION
 from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.vocabularies import CHEMISTRIES, CONFIDENCE_TAGS, LIFE_CYCLE_STAGES, MARKET_CODES, POWERTRAINS
 
 CONFIDENCE = Column("confidence", "string", "V read in the source; V2 second-hand; D derived; R estimated",
                     allowed_values=CONFIDENCE_TAGS)

@@ -6,33 +6,33 @@ states only what the model changes (a new name, a filter that removes nulls, a d
 The contracts become the staging models' dbt docs and tests
 (``dbt_project/models/staging/_staging__contracts.yml``).
 
-This module reuses the parameters contracts defined in ``tables.py``, and ``tables.py`` registers
-these contracts: it imports this module only after defining the parameters contracts, and the
-package ``__init__`` always imports ``tables.py`` first, so the cycle resolves.
+This module reuses the seed contracts (``seeds.py``) and the raw contracts; ``registry.py`` lists
+these contracts with all the others.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from warehouse.contracts.marts import CONSUMPTION_BASES, DIM_MARKET, LIFE_CYCLE_STAGES, POWERTRAINS
+from warehouse.contracts.marts import DIM_MARKET
 from warehouse.contracts.raw_comtrade import RAW_COMTRADE_CHINA_CAR_EXPORTS, RAW_COMTRADE_PARTNER_AREAS
 from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
 from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
 from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
 from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
+from warehouse.contracts.raw_owid_energy import RAW_OWID_GRID_INTENSITY
 from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MONTH
 from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
-from warehouse.contracts.tables import (
+from warehouse.contracts.seeds import (
     CONSUMPTION_UPLIFT,
     EMISSION_FACTORS,
     MARKET_LIFETIME,
     METHOD_PARAMETERS,
     PHEV_UTILITY_FACTOR,
-    RAW_OWID_GRID_INTENSITY,
     VEHICLE_CATALOGUE,
 )
+from warehouse.contracts.vocabularies import CONSUMPTION_BASES, LIFE_CYCLE_STAGES, POWERTRAINS
 
 # A model that merges several raw answers keeps the sha256 of each, semicolon-separated.
 SOURCE_SHA256S_PATTERN = r"^[0-9a-f]{64}(;[0-9a-f]{64})*$"

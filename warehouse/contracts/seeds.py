@@ -1,61 +1,19 @@
-"""The contracts of Greenbridge's tables, one definition per table.
-
-Layers: ``raw`` (landed by connectors; the contracts of the other sources live beside this file,
-one ``raw_<source>.py`` module each), ``parameters`` (curated dbt seeds), ``staging`` (dbt staging
-models over raw tables and seeds, in ``staging.py``), ``marts`` (dbt fact and dimension tables,
-published as Parquet). Units are named in the column (``_kg``, ``_g_per_km``) and again in the
-column's ``unit``.
-"""
+"""Contracts of the curated parameters seeds (``dbt_project/seeds/``, layer ``parameters``): the
+vehicle catalogue and every factor and parameter of the method, each row with its source, year,
+unit and confidence. The seeds the data-quality rules read are in ``quality.py``."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from warehouse.contracts.raw_comtrade import RAW_COMTRADE_CHINA_CAR_EXPORTS, RAW_COMTRADE_PARTNER_AREAS
-from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
-from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
-from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
-from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MONTH
-from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
-from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
-from warehouse.contracts.marts import (
+from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.units import UNITS
+from warehouse.contracts.vocabularies import (
     CHEMISTRIES,
     CONFIDENCE_TAGS,
     CONSUMPTION_BASES,
-    DIM_MARKET,
-    FCT_EXPORT_EXPOSURE,
-    FCT_MARKET_FOOTPRINT,
-    FCT_VEHICLE_FOOTPRINT,
     FUELS,
+    ISO3_PATTERN,
     MARKET_CODES,
     POWERTRAINS,
-)
-from warehouse.contracts.ledger import FCT_FOOTPRINT_COMPONENT
-from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
-from warehouse.contracts.units import UNITS
-
-ISO3_PATTERN = r"^[A-Z]{3}$"
-
-RAW_OWID_GRID_INTENSITY = TableContract(
-    name="owid_energy__grid_carbon_intensity",
-    layer="raw",
-    description=(
-        "Carbon intensity of electricity generation by country (or OWID aggregate) and year, from "
-        "Our World in Data's energy dataset (Ember). CC BY 4.0."
-    ),
-    columns=(
-        Column("country", "string", "OWID entity name (country or aggregate such as 'European Union (27)')"),
-        Column("iso_code", "string", "ISO 3166-1 alpha-3 code; null for aggregates", nullable=True,
-               pattern=r"^([A-Z]{3}|OWID_[A-Z0-9_]+)$"),
-        Column("year", "int64", "Calendar year of the observation", unit="year", min_value=1900, max_value=2100),
-        Column("carbon_intensity_elec_g_per_kwh", "float64",
-               "Life-cycle carbon intensity of electricity generation (OWID carbon_intensity_elec)",
-               # Real published values reach 1,306 (Turkmenistan 2015-2023): the contract rejects only the
-               # impossible; the standard's 0-1,300 plausibility rule is a separate, quarantining check.
-               unit="g CO2e/kWh", nullable=True, min_value=0, max_value=2000),
-        SOURCE_SHA256,
-    ),
-    primary_key=("country", "year"),
 )
 
 VEHICLE_CATALOGUE = TableContract(
@@ -99,14 +57,14 @@ VEHICLE_CATALOGUE = TableContract(
     primary_key=("model_id",),
 )
 
-_FACTOR_COLUMNS = (
+FACTOR_COLUMNS = (
     Column("description", "string", "What the value is"),
     Column("value", "float64", "The value, in `unit`"),
     Column("unit", "string", "Unit of `value` (warehouse/contracts/units.py)", allowed_values=tuple(sorted(UNITS))),
     Column("geography", "string", "Geography the value represents (ISO3, EU27 or GLO)"),
     Column("reference_year", "int64", "Reference year of the value", unit="year", min_value=1990, max_value=2100),
 )
-_PROVENANCE_COLUMNS = (
+PROVENANCE_COLUMNS = (
     Column("source", "string", "Publication the value comes from"),
     Column("source_url", "string", "URL of the source", nullable=True),
     Column("confidence", "string", "V read in the source; V2 second-hand; D derived from sourced values; R not confirmed (estimated)",
@@ -115,11 +73,11 @@ _PROVENANCE_COLUMNS = (
     Column("seed_version", "string", "Version of the seed file the row belongs to", nullable=True),
 )
 # The provenance of a parameter row in the smaller seeds: source, year and confidence.
-_PROVENANCE_SOURCE_COLUMNS = (
-    _PROVENANCE_COLUMNS[0],
-    _PROVENANCE_COLUMNS[1],
+PROVENANCE_SOURCE_COLUMNS = (
+    PROVENANCE_COLUMNS[0],
+    PROVENANCE_COLUMNS[1],
     Column("reference_year", "int64", "Reference year of the value", unit="year", min_value=1990, max_value=2100),
-    *_PROVENANCE_COLUMNS[2:],
+    *PROVENANCE_COLUMNS[2:],
 )
 
 EMISSION_FACTORS = TableContract(
@@ -129,9 +87,9 @@ EMISSION_FACTORS = TableContract(
     columns=(
         Column("factor_id", "string", "Stable id cited by footprint rows", pattern=r"^[a-z0-9_]+$"),
         Column("factor_group", "string", "Life-cycle stage or family the factor belongs to"),
-        *_FACTOR_COLUMNS,
+        *FACTOR_COLUMNS,
         Column("gwp_set", "string", "GWP set the factor is expressed in", allowed_values=("AR4", "AR5", "AR6")),
-        *_PROVENANCE_COLUMNS,
+        *PROVENANCE_COLUMNS,
     ),
     primary_key=("factor_id",),
 )
@@ -143,8 +101,8 @@ METHOD_PARAMETERS = TableContract(
     columns=(
         Column("parameter_id", "string", "Stable id cited by footprint rows", pattern=r"^[a-z0-9_]+$"),
         Column("parameter_group", "string", "Family of the parameter"),
-        *_FACTOR_COLUMNS,
-        *_PROVENANCE_COLUMNS,
+        *FACTOR_COLUMNS,
+        *PROVENANCE_COLUMNS,
     ),
     primary_key=("parameter_id",),
 )
@@ -157,7 +115,7 @@ MARKET_LIFETIME = TableContract(
         Column("market_code", "string", "Market code", allowed_values=MARKET_CODES),
         Column("lifetime_km", "float64", "Lifetime distance", unit="km", min_value=50_000, max_value=500_000),
         Column("lifetime_years", "float64", "Service life", unit="years", min_value=3, max_value=40),
-        *_PROVENANCE_SOURCE_COLUMNS,
+        *PROVENANCE_SOURCE_COLUMNS,
     ),
     primary_key=("market_code",),
 )
@@ -173,7 +131,7 @@ CONSUMPTION_UPLIFT = TableContract(
         Column("energy_carrier", "string", "fuel (PHEV: charge-sustaining) or electricity (PHEV: charge-depleting)",
                allowed_values=("fuel", "electricity")),
         Column("uplift_factor", "float64", "Real-world / declared consumption", unit="multiplier", min_value=1, max_value=2),
-        *_PROVENANCE_SOURCE_COLUMNS,
+        *PROVENANCE_SOURCE_COLUMNS,
     ),
     primary_key=("consumption_basis", "powertrain", "energy_carrier"),
 )
@@ -186,82 +144,7 @@ PHEV_UTILITY_FACTOR = TableContract(
         Column("curve", "string", "Test cycle of a type-approval curve, or REAL_WORLD", allowed_values=CONSUMPTION_BASES),
         Column("electric_range_km", "float64", "Electric (charge-depleting) range", unit="km", min_value=0),
         Column("utility_factor", "float64", "Share of distance driven charge-depleting", unit="fraction", min_value=0, max_value=1),
-        *_PROVENANCE_SOURCE_COLUMNS,
+        *PROVENANCE_SOURCE_COLUMNS,
     ),
     primary_key=("curve", "electric_range_km"),
 )
-
-DIM_VEHICLE_MODEL = replace(
-    VEHICLE_CATALOGUE,
-    name="dim_vehicle_model",
-    layer="marts",
-    description="Vehicle models with their specifications and sources (from the curated catalogue).",
-    columns=tuple(column for column in VEHICLE_CATALOGUE.columns if column.name != "retrieved_date"),
-)
-
-DIM_EMISSION_FACTOR = TableContract(
-    name="dim_emission_factor",
-    layer="marts",
-    description="Every factor, parameter and grid intensity a footprint row can cite by id, with its source.",
-    columns=(
-        Column("factor_id", "string", "Id cited in fct_vehicle_footprint.factor_ids"),
-        Column("factor_group", "string", "Family of the factor"),
-        *_FACTOR_COLUMNS,
-        *_PROVENANCE_COLUMNS,
-    ),
-    primary_key=("factor_id",),
-)
-
-# Imported here, not at the top: the staging contracts reuse the parameters contracts defined above.
-from warehouse.contracts.staging import STAGING_CONTRACTS  # noqa: E402
-from warehouse.contracts.quality import QUALITY_CONTRACTS  # noqa: E402
-
-CONTRACTS: dict[str, TableContract] = {
-    contract.name: contract
-    for contract in (
-        RAW_OWID_GRID_INTENSITY,
-        RAW_EMBER_GRID_INTENSITY,
-        RAW_COMTRADE_CHINA_CAR_EXPORTS,
-        RAW_COMTRADE_PARTNER_AREAS,
-        RAW_EEA_CO2CARS_REGISTRATIONS,
-        RAW_EPA_FUELECONOMY_VEHICLES,
-        RAW_IEA_ELECTRIC_CAR_SALES,
-        RAW_IEA_ELECTRIC_CAR_SALES_SHARE,
-        RAW_WORLDBANK_INDICATORS,
-        RAW_REGISTRATIONS_BY_MODEL_MONTH,
-        VEHICLE_CATALOGUE,
-        EMISSION_FACTORS,
-        METHOD_PARAMETERS,
-        MARKET_LIFETIME,
-        CONSUMPTION_UPLIFT,
-        PHEV_UTILITY_FACTOR,
-        FCT_VEHICLE_FOOTPRINT,
-        FCT_FOOTPRINT_COMPONENT,
-        FCT_MARKET_FOOTPRINT,
-        FCT_EXPORT_EXPOSURE,
-        DIM_MARKET,
-        DIM_VEHICLE_MODEL,
-        DIM_EMISSION_FACTOR,
-        *STAGING_CONTRACTS,
-        *QUALITY_CONTRACTS,
-    )
-}
-
-PUBLISHED_TABLES = (
-    "fct_vehicle_footprint",
-    "fct_footprint_component",
-    "fct_market_footprint",
-    "fct_export_exposure",
-    "dim_vehicle_model",
-    "dim_market",
-    "dim_emission_factor",
-    "fct_footprint_data_quality",
-    "fct_footprint_input_quality",
-)
-
-
-def contract_for(name: str) -> TableContract:
-    try:
-        return CONTRACTS[name]
-    except KeyError:
-        raise KeyError(f"no contract named {name!r}; known: {sorted(CONTRACTS)}") from None
