@@ -3,13 +3,10 @@
 from orchestration.assets.raw_comtrade import raw_comtrade__china_car_exports, raw_comtrade__partner_areas
 from orchestration.assets.raw_eea_co2cars import raw_eea_co2cars__registrations_by_model
 from orchestration.assets.raw_ember import raw_ember__grid_carbon_intensity
+from orchestration.assets.raw_epa_fueleconomy import raw_epa_fueleconomy__vehicles
+from orchestration.assets.raw_iea_ev_sales import raw_iea__electric_car_sales, raw_iea__electric_car_sales_share
 from orchestration.assets.raw_owid_energy import raw_owid_energy__grid_carbon_intensity
 from orchestration.assets.raw_registrations import raw_registrations__by_model_month
-from orchestration.assets.raw_vehicle_specs import (
-    raw_epa_fueleconomy__vehicles,
-    raw_iea__electric_car_sales,
-    raw_iea__electric_car_sales_share,
-)
 from orchestration.assets.raw_worldbank import raw_worldbank__indicators
 
 RAW_SOURCE_ASSETS = [
