@@ -24,6 +24,7 @@ from connectors.http import get_bytes
 from connectors.parsing import load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
+from warehouse.contracts.vocabularies import MARKETS, market
 
 SOURCE = "ember"
 API_KEY_ENV = credentials.KEYED_SOURCES[SOURCE].variable
@@ -32,9 +33,10 @@ URL_TEMPLATE = "{base_url}/carbon-intensity/yearly"
 LICENCE = "CC BY 4.0"
 CITATION = "Ember, Yearly electricity data (Ember API v1, carbon-intensity/yearly); CC BY 4.0"
 
-# Ember entity codes (ISO3) of the target markets; the EU aggregate has no code and is asked by name.
-MARKET_ENTITY_CODES = ("IDN", "THA", "SGP", "HUN", "POL", "ZAF", "PAK", "RUS", "CHN", "USA")
-EU_ENTITY = "EU"
+# Ember entity codes (ISO3) of the markets (seed markets); the EU aggregate has no code and is asked
+# by its Ember name (the seed's ember_entity, "EU").
+MARKET_ENTITY_CODES = tuple(entry.iso3 for entry in MARKETS if entry.iso3)
+EU_ENTITY = market("EU27").ember_entity
 
 VALUE_FIELD = "emissions_intensity_gco2_per_kwh"
 RECORD_KEYS = ("entity", "entity_code", "is_aggregate_entity", "date", VALUE_FIELD)

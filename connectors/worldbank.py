@@ -18,6 +18,7 @@ from connectors.limits import PAGES, LimitExceeded
 from connectors.parsing import load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
+from warehouse.contracts.vocabularies import MARKETS
 
 SOURCE = "worldbank"
 BASE_URL = "https://api.worldbank.org/v2"
@@ -31,8 +32,8 @@ INDICATORS = {
     "NY.GDP.MKTP.CD": "current USD",
     "EN.GHG.CO2.PC.CE.AR5": "t CO2e per capita, excl. LULUCF",
 }
-# World Bank codes of the target markets (EUU = European Union, see market_code_crosswalk.csv)
-MARKET_COUNTRY_CODES = ("IDN", "THA", "SGP", "HUN", "POL", "ZAF", "PAK", "RUS", "CHN", "USA", "EUU")
+# World Bank codes of the markets (seed markets, column worldbank_code: the ISO3 code, EUU for the EU)
+MARKET_COUNTRY_CODES = tuple(market.worldbank_code for market in MARKETS)
 
 COLUMNS = (
     "indicator_id",

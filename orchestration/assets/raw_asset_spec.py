@@ -7,9 +7,10 @@ import warnings
 from dagster import AssetCheckSpec, AssetKey, BackfillPolicy, PartitionsDefinition
 
 from orchestration.freshness import FRESHNESS_WINDOWS, freshness_policy
-from orchestration.assets.raw_landing import CONTRACT_CHECK_NAME, RAW_SCHEMA
+from orchestration.assets.raw_landing import RAW_SCHEMA
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS
 from warehouse.contracts.schema import TableContract
+from warehouse.contracts.validation import CONTRACT_CHECK_NAME
 
 # Single-run backfills are what these sources need; the parameter's beta status is noted here once
 # instead of warning at every import.

@@ -11,10 +11,11 @@ from dagster import AssetCheckResult, AssetExecutionContext, MaterializeResult, 
 
 from connectors import ember
 from orchestration.assets.raw_asset_spec import raw_asset_kwargs
-from orchestration.assets.raw_landing import CONTRACT_CHECK_NAME, RawTable, land_raw_table
+from orchestration.assets.raw_landing import RawTable, land_raw_table
 from orchestration.partitions import GRID_YEARS
 from orchestration.resources import SourcesResource, WarehouseResource
 from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
+from warehouse.contracts.validation import CONTRACT_CHECK_NAME
 
 EMBER_GRID = RawTable(RAW_EMBER_GRID_INTENSITY, ember.parse, partition_column="year", partition_value=int)
 FALLBACK_NOTE = (

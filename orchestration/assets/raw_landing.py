@@ -23,14 +23,13 @@ from connectors.provenance import FetchRecord, redact_url
 from connectors.raw_fetch import RawFetch
 from orchestration.resources import WarehouseResource
 from warehouse.contracts.schema import SOURCE_SHA256, TableContract
-from warehouse.contracts.validation import CONTRACT_RULE_ID, ContractViolation, split_by_contract
+from warehouse.contracts.validation import CONTRACT_CHECK_NAME, CONTRACT_RULE_ID, ContractViolation, split_by_contract
 from warehouse.quality.results import CheckOutcome, json_safe, quarantine_frame, write_check_results, write_quarantine
 from warehouse.quality.rules import BLOCKING
 from warehouse.raw_store import sha256_hex, store_raw_bytes
 
 RAW_SCHEMA = "raw"
 FETCH_LOG_TABLE = "raw_fetch_log"
-CONTRACT_CHECK_NAME = "contract"
 UNPARTITIONED = None
 
 

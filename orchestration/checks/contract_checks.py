@@ -11,11 +11,10 @@ from dagster import AssetCheckExecutionContext, AssetCheckKey, AssetCheckResult,
 
 from orchestration.resources import WarehouseResource
 from warehouse.contracts.registry import CONTRACTS
-from warehouse.contracts.validation import CONTRACT_RULE_ID, ContractViolation, validate_frame
+from warehouse.contracts.validation import CONTRACT_CHECK_NAME, CONTRACT_RULE_ID, ContractViolation, validate_frame
 from warehouse.quality.results import CheckOutcome, json_safe, write_check_results
 from warehouse.quality.rules import BLOCKING
 
-CONTRACT_CHECK_NAME = "contract"
 # dbt layer of a contract -> (asset key prefix, DuckDB schema). Seeds are keyed raw/<seed>.
 _LAYER_TARGETS = {"parameters": ("raw", "parameters"), "staging": ("staging", "staging"), "marts": ("marts", "marts")}
 

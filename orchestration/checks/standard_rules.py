@@ -29,7 +29,7 @@ from dagster import (
 
 from orchestration.resources import WarehouseResource
 from warehouse.contracts.validation import ROW_COLUMN
-from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES
+from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES, QUALITY_LEVELS
 from warehouse.paths import DBT_PROJECT_DIR
 from warehouse.quality.footprint_totals import core_boundary_sum
 from warehouse.quality.results import CheckOutcome, json_safe, quarantine_frame, write_check_results, write_quarantine
@@ -179,7 +179,7 @@ def data_quality_expectations(settings: QualitySettings, current_year: int):
     rated = {"row_condition": "total_kg_co2e==total_kg_co2e", "condition_parser": "pandas"}
     rating = [
         gxe.ExpectColumnValuesToNotBeNull(column="dqr", **rated),
-        gxe.ExpectColumnValuesToBeInSet(column="quality_level", value_set=["excellent", "very good", "good", "fair", "poor"]),
+        gxe.ExpectColumnValuesToBeInSet(column="quality_level", value_set=list(QUALITY_LEVELS)),
         gxe.ExpectColumnValuesToNotBeNull(column="quality_level", **rated),
         gxe.ExpectColumnValuesToBeBetween(column="primary_data_share", min_value=0, max_value=1 + 1e-9),
         _warning(dqr_limit) if settings.severity_of("DQ-DQR") == WARNING else dqr_limit,

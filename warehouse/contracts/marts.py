@@ -18,7 +18,10 @@ from warehouse.contracts.vocabularies import (
     MARKET_CODES,
     POWERTRAINS,
 )
+from warehouse.quality.rules import GRID_INTENSITY_G_PER_KWH
 
+# The grid intensities a footprint used hold the standard's plausibility bounds (DQ-PLAUSIBILITY).
+GRID_MIN, GRID_MAX = GRID_INTENSITY_G_PER_KWH
 METHODOLOGY_VERSION = Column("methodology_version", "string", "Version of the footprint method (dbt var methodology_version)",
                              pattern=r"^\d+\.\d+\.\d+$")
 
@@ -104,7 +107,7 @@ FCT_VEHICLE_FOOTPRINT = TableContract(
                unit="fraction", nullable=True, min_value=0, max_value=1),
         Column("market_grid_service_life_g_per_kwh", "float64",
                "Market grid intensity averaged over the service life, km-weighted (before T&D losses)" + _MISSING_STAGE,
-               unit="g CO2e/kWh", min_value=0, max_value=1300, nullable=True),
+               unit="g CO2e/kWh", min_value=GRID_MIN, max_value=GRID_MAX, nullable=True),
         Column("market_grid_years_observed", "int64", "Service-life years with an observed grid value", unit="years", min_value=0),
         Column("market_grid_years_projected", "int64", "Service-life years from a declared projection", unit="years", min_value=0),
         Column("market_grid_years_held", "int64", "Service-life years holding the last value (no observation or projection)",
@@ -112,10 +115,10 @@ FCT_VEHICLE_FOOTPRINT = TableContract(
         Column("market_grid_last_source_year", "int64", "Latest grid year (observed or projected) the average uses"
                + _MISSING_STAGE, unit="year", nullable=True),
         Column("production_grid_intensity_g_per_kwh", "float64", "Grid intensity of the vehicle production country",
-               unit="g CO2e/kWh", min_value=0, max_value=1300),
+               unit="g CO2e/kWh", min_value=GRID_MIN, max_value=GRID_MAX),
         Column("production_grid_year", "int64", "Year of the production-country grid value used", unit="year"),
         Column("battery_grid_intensity_g_per_kwh", "float64", "Grid intensity of the battery production country",
-               unit="g CO2e/kWh", nullable=True, min_value=0, max_value=1300),
+               unit="g CO2e/kWh", nullable=True, min_value=GRID_MIN, max_value=GRID_MAX),
         Column("factor_ids", "string", "Semicolon-separated ids of every factor and parameter behind a non-zero "
                "component of the ledger (fct_footprint_component; dim_emission_factor)",
                cites="dim_emission_factor.factor_id"),

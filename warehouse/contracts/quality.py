@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from warehouse.contracts.marts import METHODOLOGY_VERSION
 from warehouse.contracts.schema import Column, TableContract
-from warehouse.contracts.vocabularies import CHEMISTRIES, CONFIDENCE_TAGS, LIFE_CYCLE_STAGES, MARKET_CODES, POWERTRAINS
+from warehouse.contracts.vocabularies import (
+    CHEMISTRIES,
+    CONFIDENCE_TAGS,
+    LIFE_CYCLE_STAGES,
+    MARKET_CODES,
+    POWERTRAINS,
+    QUALITY_LEVELS,
+)
 
 CONFIDENCE = Column("confidence", "string", "V read in the source; V2 second-hand; D derived; R estimated",
                     allowed_values=CONFIDENCE_TAGS)
 SEVERITIES = ("blocking", "warning")
 INPUT_IDS = ("glider_materials", "battery_materials", "vehicle_assembly", "battery_manufacturing",
              "electricity_supply", "fuel_supply", "fuel_combustion", "maintenance", "end_of_life")
-QUALITY_LEVELS = ("excellent", "very good", "good", "fair", "poor")
 PEF_SCORE = {"min_value": 1, "max_value": 5}
 
 _INPUT_QUALITY_SCORE_COLUMNS = (

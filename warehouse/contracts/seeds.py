@@ -15,6 +15,7 @@ from warehouse.contracts.vocabularies import (
     MARKET_CODES,
     POWERTRAINS,
 )
+from warehouse.quality.rules import CURB_MASS_KG
 
 VEHICLE_CATALOGUE = TableContract(
     name="vehicle_catalogue",
@@ -33,7 +34,7 @@ VEHICLE_CATALOGUE = TableContract(
         Column("fuel", "string", "Main energy carrier (PHEV and HEV: petrol)", allowed_values=FUELS),
         Column("segment", "string", "Size segment",
                allowed_values=("small", "medium", "large", "small_suv", "medium_suv", "large_suv")),
-        Column("curb_mass_kg", "float64", "Curb mass", unit="kg", min_value=600, max_value=3500),
+        Column("curb_mass_kg", "float64", "Curb mass", unit="kg", min_value=CURB_MASS_KG[0], max_value=CURB_MASS_KG[1]),
         Column("battery_kwh", "float64", "Traction battery gross energy (0 for ICEV)", unit="kWh", min_value=0, max_value=200),
         Column("battery_chemistry", "string", "Traction battery cell chemistry", nullable=True, allowed_values=CHEMISTRIES),
         Column("electric_range_km", "float64", "Type-approval electric range", unit="km", nullable=True, min_value=0, max_value=1200),

@@ -20,6 +20,9 @@ from warehouse.contracts.schema import TableContract
 MAX_SAMPLES = 5
 # Rule id of a column rule or key of the contract; row rules carry their own (e.g. DQ-PLAUSIBILITY).
 CONTRACT_RULE_ID = "DQ-CONTRACT"
+# Name of the asset check (and of its data_quality_results rows) that holds a table to its contract:
+# raw tables while they land, seeds, staging models and marts in the data-quality step.
+CONTRACT_CHECK_NAME = "contract"
 ROW_COLUMN = "<row>"
 
 

@@ -22,6 +22,19 @@ CURB_MASS_KG = (600.0, 3500.0)
 GRID_INTENSITY_G_PER_KWH = (0.0, 1300.0)
 
 
+def _bounds(low: float, high: float) -> str:
+    return f"{low:,g}-{high:,g}"
+
+
+# DQ-PLAUSIBILITY's requirement, stated from the bounds above (the checks and contracts read them too).
+_PLAUSIBILITY_REQUIREMENT = (
+    "Carbon balance " + " and ".join(f"{fuel} {_bounds(*band)}" for fuel, band in CARBON_BALANCE_G_PER_KM_PER_L_PER_100KM.items())
+    + f" g CO2/km per L/100 km; BEV {_bounds(*BEV_CONSUMPTION_KWH_PER_100KM)} kWh/100 km; curb mass "
+    f"{_bounds(*CURB_MASS_KG)} kg; grid intensity {_bounds(*GRID_INTENSITY_G_PER_KWH)} g/kWh; battery footprint within "
+    "the cited range of its chemistry"
+)
+
+
 @dataclass(frozen=True)
 class Rule:
     rule_id: str
@@ -104,8 +117,7 @@ RULES: dict[str, Rule] = {rule.rule_id: rule for rule in (
          "level and a primary data share; a DQR above the threshold (default 3.0) is reported at the configured severity",
          WARNING, "PEF DQR = (TeR+GeR+TiR+P)/4; PACT dqi and primaryDataShare; method-reference.md §5.2, §5.6 item 5"),
     Rule("DQ-PLAUSIBILITY", "Physical plausibility",
-         "Carbon balance petrol 22-24.5 and diesel 25.5-27.5 g CO2/km per L/100 km; BEV 10-30 kWh/100 km; curb mass "
-         "600-3,500 kg; grid intensity 0-1,300 g/kWh; battery footprint within the cited range of its chemistry",
+         _PLAUSIBILITY_REQUIREMENT,
          BLOCKING, "method-reference.md §5.6 item 8, §6.4; Ankathi et al. 2024 (battery ranges)"),
     Rule("DQ-RECONCILIATION", "Reconciliation",
          "Loaded source data agree with independent reference figures within each reference's tolerance",

@@ -23,14 +23,18 @@ case
 end
 {%- endmacro %}
 
-{#- PEF quality level of a DQR: excellent <= 1.5 < very good <= 2.0 < good <= 3.0 < fair <= 4.0 < poor. -#}
+{#- PEF quality level of a DQR, from the dbt var dqr_quality_levels (best first): the first level
+    whose max_dqr the DQR does not exceed, else the last level (excellent <= 1.5 < very good <= 2.0
+    < good <= 3.0 < fair <= 4.0 < poor). -#}
 {% macro quality_level(dqr) -%}
 case
     when {{ dqr }} is null then null
-    when {{ dqr }} <= 1.5 then 'excellent'
-    when {{ dqr }} <= 2.0 then 'very good'
-    when {{ dqr }} <= 3.0 then 'good'
-    when {{ dqr }} <= 4.0 then 'fair'
-    else 'poor'
+    {%- for entry in var('dqr_quality_levels') %}
+    {%- if entry.get('max_dqr') is not none %}
+    when {{ dqr }} <= {{ entry['max_dqr'] }} then '{{ entry['level'] }}'
+    {%- else %}
+    else '{{ entry['level'] }}'
+    {%- endif %}
+    {%- endfor %}
 end
 {%- endmacro %}
