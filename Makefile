@@ -1,4 +1,5 @@
 # Greenbridge: `make run` installs everything (from uv.lock) and refreshes offline; `make test` runs the tests.
+# `make install` also prepares the dbt manifest the Dagster Definitions read (they never parse on import).
 SHELL := /bin/bash
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -15,6 +16,7 @@ $(TOOLS)/bin/uv:
 
 install: $(if $(filter $(TOOLS)/bin/uv,$(UV)),$(TOOLS)/bin/uv)
 	$(UV) sync --frozen
+	$(UV) run --frozen python -m orchestration.dbt_project
 
 run: install
 	$(UV) run greenbridge refresh
@@ -27,6 +29,7 @@ bench: install
 	$(UV) run python -m tests.benchmarks.validation_share_benchmark --write BENCHMARKS.md
 	$(UV) run python -m tests.benchmarks.market_footprint_benchmark --write BENCHMARKS.md
 	$(UV) run python -m tests.benchmarks.contract_validation_benchmark --write BENCHMARKS.md
+	$(UV) run python -m tests.benchmarks.calculator_benchmark --write BENCHMARKS.md
 
 dagster: install
 	$(UV) run dagster dev -w workspace.yaml

@@ -127,6 +127,10 @@ def plan_runs(defs, settings, select: list[str] | None, partition: str | None) -
 
 def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: list[str] | None = None,
         partition: str | None = None, verb: str = "refresh") -> int:
+    # The Definitions read the dbt manifest and never parse on import: prepare it first.
+    from orchestration.dbt_project import prepare_dbt_manifest
+
+    prepare_dbt_manifest()
     from orchestration.build import build_defs
     from orchestration.progress import progress_logger, set_progress_stream, summarise
     from orchestration.settings import Settings

@@ -4,11 +4,13 @@ Both are plain Python objects built from the deployment's settings (the process 
 the CLI's flags, ``orchestration.settings``), not ``ConfigurableResource``s: they have no config
 schema, so a run config from the Launchpad cannot point a keyed call at another host, make a run
 live, read another folder or write another data dir (Dagster refuses such a run config as invalid).
-The dbt resource is bound the same way in ``orchestration.build``.
+The dbt resource is bound the same way in ``orchestration.build``, built when a run first needs it
+(it writes the data dir's dbt profile).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dagster import ResourceDefinition
@@ -67,3 +69,10 @@ def fixed(value: object) -> ResourceDefinition:
     which hides the attempt)."""
     return ResourceDefinition(resource_fn=lambda _: value, config_schema={},
                               description=f"{type(value).__name__}, fixed by the deployment's settings")
+
+
+def fixed_at_run_time(build: Callable[[], object], what: str) -> ResourceDefinition:
+    """Like ``fixed``, for a value whose construction has effects (writes a file): ``build()`` runs when
+    a run initialises the resource, never when the Definitions are built or loaded."""
+    return ResourceDefinition(resource_fn=lambda _: build(), config_schema={},
+                              description=f"{what}, fixed by the deployment's settings")

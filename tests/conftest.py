@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from orchestration.cli import main as greenbridge_main
+from orchestration.dbt_project import prepare_dbt_manifest
 from warehouse.paths import DEFAULT_SNAPSHOT_DIR
+
+# The Definitions read the dbt manifest and never parse on import (orchestration/dbt_project.py):
+# prepare it once, before any test module imports them.
+prepare_dbt_manifest()
 
 
 @pytest.fixture(scope="session")

@@ -91,3 +91,41 @@ def test_every_source_family_lands_a_raw_asset_feeding_dbt(tmp_path):
             key = AssetKey(["raw", table])
             assert graph.has(key), f"{family}: no raw asset {table}"
             assert graph.get(key).child_keys, f"{family}: nothing reads raw/{table}"
+
+
+# Run in a fresh interpreter: record every subprocess started while the UI's Definitions are imported.
+_IMPORT_DEFINITIONS = r"""
+import json, subprocess
+started = []
+original = subprocess.Popen.__init__
+def recording(self, args, *rest, **options):
+    started.append([str(part) for part in (args if isinstance(args, (list, tuple)) else [args])])
+    original(self, args, *rest, **options)
+subprocess.Popen.__init__ = recording
+import orchestration.definitions
+print(json.dumps(started))
+"""
+
+
+def test_importing_the_definitions_writes_nothing_and_runs_no_dbt(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from orchestration.dbt_project import DBT_PROJECT, manifest_is_stale
+    from warehouse.paths import REPO_ROOT
+
+    assert not manifest_is_stale(), "conftest prepares the manifest"
+    data_dir = tmp_path / "fresh-data"
+    manifest_mtime = DBT_PROJECT.manifest_path.stat().st_mtime_ns
+    environment = {key: value for key, value in os.environ.items() if key != "DAGSTER_IS_DEV_CLI"}
+    environment.update(GREENBRIDGE_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO_ROOT),
+                       PATH=os.pathsep.join((os.path.dirname(sys.executable), os.environ.get("PATH", ""))))
+    completed = subprocess.run([sys.executable, "-c", _IMPORT_DEFINITIONS], cwd=tmp_path, env=environment,
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    started = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert [command for command in started if any("dbt" in os.path.basename(part) for part in command[:2])] == []
+    assert not data_dir.exists(), f"importing the Definitions created {sorted(data_dir.rglob('*'))}"
+    assert DBT_PROJECT.manifest_path.stat().st_mtime_ns == manifest_mtime

@@ -170,3 +170,4 @@ def test_every_module_imports_on_its_own_in_a_fresh_interpreter(tmp_path):
     with ThreadPoolExecutor(WORKERS) as pool:
         failures = {name: error for result in pool.map(run, batches) for name, error in result.items()}
     assert failures == {}, "\n\n".join(f"import {name} (first, on its own):\n{error}" for name, error in failures.items())
+    assert not (tmp_path / "data").exists(), "importing a module created the data dir"

@@ -1,5 +1,6 @@
 """The dbt profile of one data dir: DuckDB at that data dir's warehouse file, one thread (DuckDB
-allows one writer per file)."""
+allows one writer per file). The one place that writes it: the pipeline calls it when a run
+initialises dbt (orchestration/dbt_project.py ``dbt_cli``), never when the Definitions load."""
 
 from __future__ import annotations
 

@@ -4,6 +4,9 @@ dbt sources map to the raw assets by key, so lineage runs from each raw source t
 to the published Parquet. dbt tests become asset checks; a failing test fails its check (publication then refuses to
 run) without failing the step. dbt runs under the warehouse pool and the warehouse file lock, with
 one thread.
+
+Importing this module reads the dbt manifest and runs nothing: the manifest is prepared beforehand
+(orchestration/dbt_project.py), and under ``dagster dev`` a stale one is re-parsed at load.
 """
 
 import shutil
@@ -12,30 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AutomationCondition, Failure, ResourceParam
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.automation import follow_upstream
+from orchestration.dbt_project import DBT_PROJECT, prepare_if_dev, require_manifest
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
-from warehouse.dbt_profile import write_dbt_profile
-from warehouse.paths import DBT_PROJECT_DIR
 
 MODEL_LAYERS = ("staging", "intermediate", "marts")
 DBT_TARGETS_KEPT = 5
-
-DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
-
-
-def ensure_dbt_manifest(project: DbtProject = DBT_PROJECT) -> None:
-    """Parse the dbt project when its manifest is missing or older than any project file."""
-    manifest = project.manifest_path
-    newest_source = max(
-        path.stat().st_mtime
-        for pattern in ("models/**/*", "macros/**/*", "seeds/**/*", "tests/**/*", "dbt_project.yml")
-        for path in project.project_dir.glob(pattern)
-        if path.is_file()
-    )
-    if not manifest.exists() or manifest.stat().st_mtime < newest_source:
-        project.preparer.prepare(project)
 
 
 class GreenbridgeDbtTranslator(DagsterDbtTranslator):
@@ -79,7 +66,8 @@ class GreenbridgeDbtTranslator(DagsterDbtTranslator):
 
 DBT_TRANSLATOR = GreenbridgeDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
-ensure_dbt_manifest()
+prepare_if_dev()
+require_manifest()
 
 
 @dbt_assets(
@@ -91,7 +79,6 @@ ensure_dbt_manifest()
     op_tags=WAREHOUSE_TAGS,
 )
 def dbt_greenbridge(context: AssetExecutionContext, dbt: ResourceParam[DbtCliResource], warehouse: ResourceParam[WarehouseResource]):
-    write_dbt_profile(warehouse.paths)
     with warehouse.store.lock():
         # A failing dbt test is a failed asset check (severity ERROR) that stops publication, so the
         # standard's rules still run on what was built and name the rule; a model, seed or test that

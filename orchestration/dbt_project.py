@@ -1,0 +1,71 @@
+"""The dbt project as Dagster sees it (``DBT_PROJECT``), the one step that prepares its manifest,
+and the dbt CLI resource of a data dir.
+
+Importing the Definitions reads ``dbt_project/target/manifest.json`` and never runs dbt, so the
+manifest is prepared explicitly, by ``prepare_dbt_manifest`` (``dbt parse``, only when the manifest
+is missing or older than a project file): ``greenbridge refresh|backfill`` before building the
+Definitions, ``make install`` (and so ``make run``, ``make test``, ``make dagster``) and the test
+suite's conftest. Under ``dagster dev`` the code location also re-parses a stale project when it
+loads (``DbtProject.prepare_if_dev``), so edited models show on reload.
+
+The dbt profile of a data dir is written by ``warehouse.dbt_profile.write_dbt_profile`` when a run
+first needs dbt (``dbt_cli``), never at import.
+
+    python -m orchestration.dbt_project      # prepare the manifest (what make install runs)
+"""
+
+from __future__ import annotations
+
+from dagster_dbt import DbtCliResource, DbtProject
+
+from warehouse.dbt_profile import write_dbt_profile
+from warehouse.paths import DBT_PROJECT_DIR, DataPaths
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
+# What dbt parse reads: a newer file than the manifest makes it stale.
+PROJECT_FILES = ("models/**/*", "macros/**/*", "seeds/**/*", "tests/**/*", "analyses/**/*", "dbt_project.yml")
+
+
+def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
+    """The manifest is missing or older than a file of the project."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    newest_source = max(
+        (path.stat().st_mtime for pattern in PROJECT_FILES for path in project.project_dir.glob(pattern) if path.is_file()),
+        default=0.0,
+    )
+    return manifest.stat().st_mtime < newest_source
+
+
+def prepare_dbt_manifest(project: DbtProject = DBT_PROJECT) -> bool:
+    """Parse the dbt project when its manifest is missing or stale; True when dbt ran."""
+    if not manifest_is_stale(project):
+        return False
+    project.preparer.prepare(project)
+    return True
+
+
+def prepare_if_dev(project: DbtProject = DBT_PROJECT) -> None:
+    """Under ``dagster dev`` only: re-parse a stale project when the code location loads."""
+    if manifest_is_stale(project):
+        project.prepare_if_dev()
+
+
+def require_manifest(project: DbtProject = DBT_PROJECT) -> None:
+    if not project.manifest_path.exists():
+        raise FileNotFoundError(
+            f"no dbt manifest at {project.manifest_path}: prepare it first with `make install` or "
+            "`python -m orchestration.dbt_project` (greenbridge refresh does it before a run)")
+
+
+def dbt_cli(paths: DataPaths) -> DbtCliResource:
+    """The dbt CLI for one data dir: writes the data dir's profile (its DuckDB file), then points dbt
+    at it. Called when a run initialises the dbt resource, not when the Definitions are built."""
+    write_dbt_profile(paths.ensure())
+    return DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir))
+
+
+if __name__ == "__main__":
+    ran = prepare_dbt_manifest()
+    print(f"dbt manifest {'prepared' if ran else 'up to date'}: {DBT_PROJECT.manifest_path}")
