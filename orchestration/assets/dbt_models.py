@@ -85,11 +85,14 @@ def dbt_greenbridge(context: AssetExecutionContext, dbt: ResourceParam[DbtCliRes
         # cannot run at all fails the step.
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         yield from invocation.stream()
+    # A failing unit test of the method ("fail", and dbt then skips the mart it tests) is no asset
+    # check in dagster-dbt: without this it would pass unseen and the refresh would publish nothing.
     errored = [result["unique_id"] for result in invocation.get_artifact("run_results.json")["results"]
-               if result["status"] == "error"]
+               if result["status"] == "error"
+               or (result["status"] == "fail" and result["unique_id"].startswith("unit_test."))]
     prune_dbt_targets(Path(invocation.target_path).parent)
     if errored:
-        raise Failure(description=f"dbt build: {len(errored)} node(s) could not run: {', '.join(errored[:10])}"
+        raise Failure(description=f"dbt build: {len(errored)} node(s) failed or could not run: {', '.join(errored[:10])}"
                                   f" (see the dbt log in {invocation.target_path})")
 
 
