@@ -43,7 +43,6 @@ DATASETS = {
     EV_SHARE: Dataset(EV_SHARE, "electric-car-sales-share", "Share of new cars that are electric",
                       "electric_car_sales_share_pct", False),
 }
-SOURCES = tuple(DATASETS)
 
 
 def dataset_for(dataset: str) -> Dataset:
@@ -75,10 +74,6 @@ def parse_electric_car_sales(content: bytes) -> pd.DataFrame:
 def parse_electric_car_sales_share(content: bytes) -> pd.DataFrame:
     """entity, code, year, electric_car_sales_share_pct (0-100)."""
     return parse_dataset(content, EV_SHARE)
-
-
-# source id -> the one-argument parse of its responses, for callers that dispatch on the source.
-PARSERS = {EV_SALES: parse_electric_car_sales, EV_SHARE: parse_electric_car_sales_share}
 
 
 def parse_dataset(content: bytes, dataset: str) -> pd.DataFrame:

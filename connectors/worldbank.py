@@ -95,12 +95,6 @@ def fetch_snapshot(snapshot: Snapshot) -> list[RawFetch]:
     return [from_snapshot(snapshot, path) for path in snapshot.paths_for(SOURCE)]
 
 
-def page_count(content: bytes) -> int:
-    """Number of pages the answer announces (0 for an empty result)."""
-    meta, _ = _load(content)
-    return meta["pages"]
-
-
 def parse(content: bytes) -> pd.DataFrame:
     """One page of an indicator answer -> one typed row per (indicator, country, year)."""
     meta, records = _load(content)

@@ -44,10 +44,10 @@ PARTITIONED_SOURCES = (
                       job_name="trade_monthly", cadence_cron="0 4 5 * *"),
     # Ember revises the last years as new data arrive: re-fetch the last 2 complete years monthly.
     PartitionedSource(raw_ember__grid_carbon_intensity, ember.SOURCE, live_window=2,
-                      job_name="grid_intensity_yearly", cadence_cron="0 4 3 * *"),
+                      job_name="grid_intensity_recent_years", cadence_cron="0 4 3 * *"),
     # The EEA publishes provisional data in June and final data the next spring: last 2 releases.
     PartitionedSource(raw_eea_co2cars__registrations_by_model, eea_co2cars.SOURCE, live_window=2,
-                      job_name="registrations_yearly", cadence_cron="0 4 4 * *"),
+                      job_name="registrations_recent_releases", cadence_cron="0 4 4 * *"),
 )
 
 

@@ -43,8 +43,12 @@ def test_groups_are_layers_and_warehouse_writers_share_one_pool(tmp_path):
 def test_schedules_by_cadence_and_partitioned_sources(tmp_path):
     defs = _defs(tmp_path)
     schedules = {schedule.name: schedule for schedule in defs.schedules}
-    assert set(schedules) == {"trade_monthly_schedule", "grid_intensity_yearly_schedule", "registrations_yearly_schedule",
-                              "sources_monthly_schedule", "sources_quarterly_schedule"}
+    assert set(schedules) == {"trade_monthly_schedule", "grid_intensity_recent_years_schedule",
+                              "registrations_recent_releases_schedule", "sources_monthly_schedule",
+                              "sources_quarterly_schedule"}
+    # Every partitioned source's schedule runs monthly and re-fetches its newest partitions; its name says so.
+    for name in ("grid_intensity_recent_years_schedule", "registrations_recent_releases_schedule"):
+        assert schedules[name].cron_schedule.endswith(" * *"), name
     assert schedules["sources_quarterly_schedule"].cron_schedule == "0 4 3 1,4,7,10 *"
     graph = defs.resolve_asset_graph()
     partitioned = {key.to_user_string(): graph.get(key).partitions_def for key in graph.get_all_asset_keys()
@@ -64,6 +68,8 @@ def test_trade_schedule_requests_the_newest_months_as_one_range(tmp_path):
     request = schedule.evaluate_tick(context).run_requests[0]
     assert request.tags["dagster/asset_partition_range_start"] == "2026-07"
     assert request.tags["dagster/asset_partition_range_end"] == "2026-10"
+    # Dagster reads these tags as the run's partition range (public RunRequest.partition_key_range).
+    assert tuple(request.partition_key_range) == ("2026-07", "2026-10")
 
 
 def test_every_raw_source_has_freshness_and_models_follow_upstream(tmp_path):

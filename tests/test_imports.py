@@ -171,3 +171,15 @@ def test_every_module_imports_on_its_own_in_a_fresh_interpreter(tmp_path):
         failures = {name: error for result in pool.map(run, batches) for name, error in result.items()}
     assert failures == {}, "\n\n".join(f"import {name} (first, on its own):\n{error}" for name, error in failures.items())
     assert not (tmp_path / "data").exists(), "importing a module created the data dir"
+
+
+def test_no_module_imports_private_dagster_api():
+    """dagster._core and friends change without notice between releases: only the public API."""
+    private = []
+    for name, path in project_modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                       else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            private += [f"{name}: {module}" for module in modules
+                        if module.split(".")[0] in ("dagster", "dagster_dbt") and "._" in f".{module.partition('.')[2]}"]
+    assert private == []

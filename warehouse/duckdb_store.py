@@ -94,10 +94,6 @@ class Warehouse:
             connection.execute(f"insert into {schema}.{table} by name select * from incoming_frame")
             connection.unregister("incoming_frame")
 
-    def read_table(self, relation: str) -> pd.DataFrame:
-        with self.connect(read_only=True) as connection:
-            return connection.sql(f"select * from {relation}").df()
-
     def read_tables(self, relations: list[str]) -> dict[str, pd.DataFrame]:
         """Several tables through one read connection (each connection takes the file lock)."""
         with self.connect(read_only=True) as connection:
