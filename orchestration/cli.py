@@ -11,8 +11,9 @@ a step or a blocking check fails; a failed source stops the refresh before anyth
 With ``DAGSTER_HOME`` set, runs are recorded in that Dagster instance and show in the UI.
 
 ``greenbridge footprint --spec FILE.json --market ISO3 --year YYYY [--lifetime-km N] [--json]``
-computes one vehicle that is not in the catalogue with the same dbt method, against the warehouse a
-refresh built.
+computes one vehicle that is not in the catalogue with the same dbt method, against the reference
+data of the last publication; ``--specs FILE.jsonl|.csv|.parquet [--out FILE]`` computes a batch
+(orchestration/calculator/).
 """
 
 import argparse
@@ -42,15 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("asset_key", help="e.g. raw/comtrade__china_car_exports")
     backfill.add_argument("partitions", metavar="KEY[..KEY]", help="e.g. 2024-10..2024-12")
     _add_run_options(backfill)
-    footprint = commands.add_parser("footprint", help="footprint of one vehicle spec (JSON) in one market and year")
-    footprint.add_argument("--spec", type=Path, required=True, help="vehicle spec JSON file (see README)")
-    footprint.add_argument("--market", required=True, help="market code, e.g. IDN, POL, EU27")
-    footprint.add_argument("--year", type=int, required=True, help="registration year, e.g. 2024")
+    footprint = commands.add_parser("footprint", help="footprint of vehicle specs in a market and year: one (--spec) or a batch (--specs)")
+    specs = footprint.add_mutually_exclusive_group(required=True)
+    specs.add_argument("--spec", type=Path, default=None, help="one vehicle spec, a JSON file (see README)")
+    specs.add_argument("--specs", type=Path, default=None,
+                       help="a batch of specs: .jsonl, .csv or .parquet, one per row (see README)")
+    footprint.add_argument("--market", default=None,
+                           help="market code, e.g. IDN, POL, EU27 (a batch may give it per row, column market)")
+    footprint.add_argument("--year", type=int, default=None,
+                           help="registration year, e.g. 2024 (a batch may give it per row, column year)")
     footprint.add_argument("--lifetime-km", type=float, default=None,
-                           help="lifetime distance (default: the market's, seed market_lifetime)")
-    footprint.add_argument("--json", action="store_true", help="print one JSON object")
+                           help="lifetime distance (default: the market's, seed market_lifetime; a batch may give lifetime_km per row)")
+    footprint.add_argument("--json", action="store_true", help="with --spec: print one JSON object")
+    footprint.add_argument("--out", type=Path, default=None,
+                           help="with --specs: write the rows to this .jsonl, .csv or .parquet file (default: JSON lines on stdout)")
     footprint.add_argument("--data-dir", type=Path, default=None,
-                           help=f"data root holding the warehouse (default: ./{DEFAULT_DATA_DIR})")
+                           help=f"data root holding the publication (default: ./{DEFAULT_DATA_DIR})")
     return parser
 
 

@@ -1,6 +1,6 @@
 """The footprint method, checked against hand computations from the seeds (golden cases: a petrol
-car, a BEV, a PHEV), and its invariants, through ``greenbridge footprint`` (the dbt macro on a
-one-row input) against the warehouse of the offline refresh.
+car, a BEV, a PHEV), and its invariants, through ``greenbridge footprint`` (the dbt macro, compiled
+once, on a one-row input) against the publication of the offline refresh.
 
 The hand computations below read every parameter from the seed CSVs and the grid observations
 from the warehouse; they restate the method in plain arithmetic so a change in the SQL that moves
@@ -17,9 +17,12 @@ import pandas as pd
 import pytest
 
 from orchestration.calculator.compute import FootprintRequest, compute_footprint
+from orchestration.calculator.reference import REFERENCE_FILE, build_reference, discard
 from orchestration.calculator.spec import parse_spec
 from orchestration.cli import main as greenbridge_main
+from warehouse.duckdb_store import Warehouse
 from warehouse.paths import DBT_PROJECT_DIR, DataPaths
+from warehouse.publish import publish_tables
 
 SEEDS = DBT_PROJECT_DIR / "seeds"
 RELATIVE = 1e-9
@@ -225,9 +228,16 @@ def test_a_dirtier_grid_raises_only_the_bevs_fuel_production(refreshed_data_dir,
     dirty = tmp_path / "data"
     (dirty / "warehouse").mkdir(parents=True)
     shutil.copy(refreshed_data_dir / "warehouse" / "greenbridge.duckdb", dirty / "warehouse" / "greenbridge.duckdb")
+    shutil.copytree(refreshed_data_dir / "calculator", dirty / "calculator",  # the compiled method: no dbt compile
+                    ignore=shutil.ignore_patterns("compile", "build-*"))
     with duckdb.connect(str(dirty / "warehouse" / "greenbridge.duckdb")) as connection:
         connection.execute("update intermediate.int_grid__intensity_series "
                            "set carbon_intensity_g_per_kwh = carbon_intensity_g_per_kwh * 1.5 where area_code = 'POL'")
+    # The calculator reads the publication's reference, so publish one built from the dirtier warehouse.
+    paths = DataPaths.at(dirty)
+    built = build_reference(paths, Warehouse(paths.warehouse_file), "dirty")
+    publish_tables(paths, "dirty", {}, files={REFERENCE_FILE: built.path})
+    discard(built)
     clean_bev, dirty_bev = (compute(data_dir, BEV, "POL", 2024) for data_dir in (refreshed_data_dir, dirty))
     assert dirty_bev["stages_kg"]["fuel_production"] > clean_bev["stages_kg"]["fuel_production"]
     for stage in set(clean_bev["stages_kg"]) - {"fuel_production"}:

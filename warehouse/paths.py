@@ -81,6 +81,13 @@ class DataPaths:
         return self.published_dir / ".previous"
 
     @property
+    def calculator_dir(self) -> Path:
+        """The calculator's own files: the compiled method cache (``method-<key>.json``), the scratch
+        dbt project state of a compile, and references being built before a publish takes them
+        (orchestration/calculator/method.py, reference.py)."""
+        return self.root / "calculator"
+
+    @property
     def dbt_profiles_dir(self) -> Path:
         return self.root / "dbt"
 

@@ -5,7 +5,10 @@ Layout of ``<data>/published/`` (names in warehouse/paths.py)::
 
     versions/<version>/<table>/part-0.parquet   every table of one publication
     versions/<version>/_manifest.json           exactly what that version holds: per table its path
-                                                (relative), rows, sha256, bytes, run_id, published_at
+                                                (relative), rows, sha256, bytes, run_id, published_at;
+                                                per other file (``files``) its path, sha256, bytes, ...
+    versions/<version>/<file>                   other files published with the tables, e.g. the
+                                                calculator's reference.duckdb (``publish_tables(files=)``)
     current -> versions/<version>               the one pointer a publish switches
     <table> -> current/<table>                  stable BI paths, created once and left alone
     _manifest.json -> current/_manifest.json
@@ -18,8 +21,9 @@ A publish, under the inter-process lock:
    ``published/<table>`` as a symlink anywhere but ``current/<table>``, before anything changes;
 2. removes what crashed runs left in ``.staging/``;
 3. writes this run's tables, conformed to their contracts, to ``.staging/<version>/``, hard-links
-   (or copies) from the current version the tables this run does not publish, so every version is
-   complete, and writes the version's manifest describing exactly its files;
+   (or copies) in the other files it was given, hard-links (or copies) from the current version the
+   tables and files this run does not publish, so every version is complete, and writes the
+   version's manifest describing exactly its files;
 4. renames the staged folder into ``versions/`` and switches ``current`` with one ``os.replace`` of
    a symlink (atomic on POSIX): a reader of a stable path sees the whole previous version or the
    whole new one, never a missing file; reading ``current`` once and then the files under the
@@ -47,6 +51,7 @@ import re
 import shutil
 import stat
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -100,21 +105,30 @@ def conform_to_contract(contract: TableContract, table: pa.Table) -> pa.Table:
     return table.select(contract.column_names).cast(schema)
 
 
-def publish_tables(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]]) -> list[PublishedTable]:
-    """Publish ``tables`` as one new version and make it current; returns this run's tables."""
+def publish_tables(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]],
+                   files: Mapping[str, Path] | None = None) -> list[PublishedTable]:
+    """Publish ``tables`` as one new version and make it current; returns this run's tables.
+
+    ``files`` (name -> a regular file) go into the same version beside the tables, switched in with
+    them: each is hard-linked (or copied) to ``versions/<version>/<name>``, so the caller keeps and
+    removes its own file. A file of the current version not given again is carried, like a table."""
     _check_name("run id", run_id)
     for name in tables:
         _check_table_name(name)
+    files = dict(files or {})
+    for name, source in files.items():
+        _check_file(name, Path(source), tables)
     paths.ensure()
     lock_path = paths.publication_lock_file
     try:
         with FileLock(str(lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600):
-            return _publish_locked(paths, run_id, tables)
+            return _publish_locked(paths, run_id, tables, files)
     except Timeout as error:
         raise TimeoutError(f"another publish has held {lock_path} for more than {LOCK_TIMEOUT_S} s") from error
 
 
-def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]]) -> list[PublishedTable]:
+def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]],
+                    files: dict[str, Path]) -> list[PublishedTable]:
     layout = _inspect(paths, set(tables))
     _clean_staging(paths)
     published_at = _now()
@@ -126,6 +140,8 @@ def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[Table
             name: {**_write_table(staging, name, conform_to_contract(contract, table)), "run_id": run_id, "published_at": published_at}
             for name, (contract, table) in tables.items()
         }
+        file_entries = {name: {**_place_file(staging, name, source), "run_id": run_id, "published_at": published_at}
+                        for name, source in files.items()}
         if layout.legacy_tables or layout.legacy_manifest is not None:
             _migrate_legacy_layout(paths, layout)
             layout = _inspect(paths, set(tables))
@@ -134,8 +150,12 @@ def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[Table
             current_manifest = _read_manifest(layout.current)
             sequence = _sequence(current_manifest) + 1
             for name in sorted(_version_tables(layout.current) - set(entries)):
+                if name in file_entries:
+                    raise ValueError(f"file {name!r}: the current version has a table of that name")
                 entries[name] = _carry(staging, name, layout.current / name / PART_FILE, current_manifest)
-        _write_manifest(staging, version, run_id, published_at, sequence, entries)
+            for name in sorted(_version_files(layout.current, current_manifest) - set(file_entries)):
+                file_entries[name] = _carry_file(staging, name, layout.current / name, current_manifest)
+        _write_manifest(staging, version, run_id, published_at, sequence, entries, file_entries)
         os.rename(staging, paths.publication_version_dir(version))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -254,6 +274,29 @@ def _is_table_name(name: str) -> bool:
     return bool(_NAME.match(name)) and name not in _NOT_TABLES
 
 
+def _check_file(name: str, source: Path, tables) -> None:
+    _check_name("file", name)
+    if name in _NOT_TABLES or name in (LEGACY_MANIFEST_FILE, PART_FILE) or name in tables:
+        raise ValueError(f"file {name!r}: the name is taken by the publication layout or a table")
+    if not _is_regular_file(source):
+        raise ValueError(f"file {name!r}: {source} is not a regular file")
+
+
+def _version_files(version: Path, manifest: dict) -> set[str]:
+    """The other files a version's manifest describes and the version holds."""
+    described = manifest.get("files")
+    names = described if isinstance(described, dict) else {}
+    return {name for name in names if isinstance(name, str) and _NAME.match(name) and name not in _NOT_TABLES
+            and _is_regular_file(version / name)}
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
 # --- building a version ---------------------------------------------------------------------------
 
 
@@ -306,7 +349,37 @@ def _carry(folder: Path, name: str, source: Path, source_manifest: dict) -> dict
     return entry
 
 
-def _write_manifest(folder: Path, version: str, run_id: str, published_at: str, sequence: int, entries: dict[str, dict]) -> None:
+def _place_file(folder: Path, name: str, source: Path) -> dict:
+    """Hard-link (or copy) ``source`` to ``folder/name`` and describe it."""
+    target = folder / name
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    return _describe_file(name, target)
+
+
+def _carry_file(folder: Path, name: str, source: Path, source_manifest: dict) -> dict:
+    """Hard-link (or copy) a file of the current version, keeping the run that wrote it."""
+    entry = _place_file(folder, name, source)
+    previous = source_manifest.get("files", {}).get(name, {})
+    described = isinstance(previous, dict) and previous.get("sha256") == entry["sha256"]
+    entry["run_id"] = (described and previous.get("run_id")) or source_manifest.get("run_id") or "unknown"
+    entry["published_at"] = (described and previous.get("published_at")) or source_manifest.get("published_at") or _now()
+    return entry
+
+
+def _describe_file(name: str, path: Path) -> dict:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return {"file": name, "path": name, "sha256": digest.hexdigest(), "bytes": size}
+
+
+def _write_manifest(folder: Path, version: str, run_id: str, published_at: str, sequence: int, entries: dict[str, dict],
+                    file_entries: dict[str, dict] | None = None) -> None:
     manifest = {
         "published_at": published_at,
         "run_id": run_id,
@@ -314,6 +387,8 @@ def _write_manifest(folder: Path, version: str, run_id: str, published_at: str, 
         "sequence": sequence,
         "tables": {name: entries[name] for name in sorted(entries)},
     }
+    if file_entries:
+        manifest["files"] = {name: file_entries[name] for name in sorted(file_entries)}
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
 
 
@@ -390,16 +465,18 @@ def _migrate_legacy_layout(paths: DataPaths, layout: _Layout) -> None:
     version = _new_version_name(paths, f"legacy-{old_run}" if old_run else "legacy")
     staging = paths.publication_staging_dir / version
     staging.mkdir(mode=PRIVATE_DIR_MODE)
-    entries = {}
+    entries, file_entries = {}, {}
     if layout.current is not None:
         for name in _version_tables(layout.current) - set(layout.legacy_tables):
             entries[name] = _carry(staging, name, layout.current / name / PART_FILE, current_manifest)
+        for name in _version_files(layout.current, current_manifest):
+            file_entries[name] = _carry_file(staging, name, layout.current / name, current_manifest)
     for name, folder in layout.legacy_tables.items():
         entries[name] = _carry(staging, name, folder / PART_FILE, old_manifest)
     if layout.legacy_manifest is not None:
         shutil.copy2(layout.legacy_manifest, staging / LEGACY_MANIFEST_FILE)
     _write_manifest(staging, version, old_manifest.get("run_id") or version, old_manifest.get("published_at") or _now(),
-                    _sequence(current_manifest) + 1, entries)
+                    _sequence(current_manifest) + 1, entries, file_entries)
     os.rename(staging, paths.publication_version_dir(version))
     _switch_current(paths, version)
     # The version holds hard links (or copies) of the old files; the old folders go to .staging/.

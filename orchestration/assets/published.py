@@ -5,12 +5,15 @@ check of the run failed with severity ERROR (orchestration/checks/publication_ga
 tables become one new version, ``published/versions/<run_id>/``, switched in atomically by one
 symlink, ``published/current`` (warehouse/publish.py). Each table's metadata gives the stable BI path
 (a symlink through ``current``), the version folder holding the bytes, and links the run's
-data-quality results and GX Data Docs, published beside the Parquet.
+data-quality results and GX Data Docs, published beside the Parquet. The same version holds the
+calculator's reference (``reference.duckdb``: the compiled method and the relations it reads), so
+``greenbridge footprint`` computes against the last good publication without the warehouse.
 """
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, ResourceParam, TableColumn, TableSchema, multi_asset
 
 from orchestration.automation import follow_upstream
+from orchestration.calculator.reference import REFERENCE_FILE, build_reference, discard
 from orchestration.checks.publication_gate import failed_error_checks
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.contracts.registry import PUBLISHED_TABLES, contract_for
@@ -45,7 +48,16 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
         )
     paths = warehouse.paths
     tables = {table: (contract_for(table), warehouse.store.read_arrow(f"marts.{table}")) for table in PUBLISHED_TABLES}
-    for entry in publish_tables(warehouse.paths, context.run_id, tables):
+    # The calculator's reference goes into the same version: greenbridge footprint then computes
+    # against exactly this publication, without the warehouse (orchestration/calculator/reference.py).
+    reference = build_reference(paths, warehouse.store, context.run_id)
+    context.log.info(f"calculator reference: {len(reference.method.relations)} relations, method "
+                     f"{reference.method.sql_sha256[:12]} ({'compiled by dbt' if reference.compiled else 'cached'})")
+    try:
+        published = publish_tables(paths, context.run_id, tables, files={REFERENCE_FILE: reference.path})
+    finally:
+        discard(reference)
+    for entry in published:
         context.log.info(f"published {entry.table}: {entry.rows} rows -> {entry.path}")
         yield MaterializeResult(
             asset_key=AssetKey(["published", entry.table]),

@@ -1,25 +1,34 @@
-"""Compute one spec's footprint with the dbt method: check the spec against the warehouse's
-reference data (market, chemistry, grid coverage), render a one-row input, and run
-``footprint_method`` on it with ``dbt show --inline`` against the warehouse. No footprint
-arithmetic happens in Python.
+"""Computing footprints of specs that are not in the catalogue: one request or a batch, against the
+reference of the current publication. This module only puts the steps together:
 
-Only validated enums, codes and numbers reach the SQL (the model name never does), so the inline
-query cannot be injected into.
+1. the reference (reference.py): ``published/current`` resolved once, its ``reference.duckdb``
+   attached read-only with the compiled method (method.py): no dbt, no warehouse, no lock;
+2. validation (spec.py for the inputs, validation.py against the reference; batch.py per row);
+3. the method run by DuckDB on the valid requests (run.py): an Arrow table for a batch, bound
+   parameters for one spec;
+4. output shaping (output.py): the ``--json`` dict, or a batch table with the columns of
+   ``fct_vehicle_footprint`` and each failed row's error.
+
+No footprint arithmetic happens in Python, and no SQL is built from a spec: specs reach DuckDB as
+Arrow data.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from orchestration.calculator.spec import SpecError, VehicleSpec
-from warehouse.contracts.marts import LIFE_CYCLE_STAGES as STAGES
-from warehouse.dbt_profile import write_dbt_profile
-from warehouse.duckdb_store import Warehouse
-from warehouse.paths import DBT_PROJECT_DIR, DataPaths
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
+import pyarrow as pa
 
+from orchestration.calculator.batch import BatchDefaults, RowChecker, ValidRows
+from orchestration.calculator.output import RowError, batch_output, single_output
+from orchestration.calculator.reference import Reference, ReferenceNotReady, open_reference
+from orchestration.calculator.run import method_input, run_method, run_one
+from orchestration.calculator.spec import SpecLabels, VehicleSpec
+from orchestration.calculator.validation import check_against_reference
+from warehouse.paths import DataPaths
 
-class WarehouseNotReady(RuntimeError):
-    """The warehouse has not been built (run ``greenbridge refresh`` first)."""
+__all__ = ["FootprintRequest", "ReferenceNotReady", "compute_batch", "compute_footprint"]
 
 
 @dataclass(frozen=True)
@@ -28,141 +37,30 @@ class FootprintRequest:
     market: str
     year: int
     lifetime_km: float | None = None
+    labels: SpecLabels = field(default_factory=SpecLabels)
 
 
 def compute_footprint(request: FootprintRequest, paths: DataPaths) -> dict:
-    """The footprint of ``request`` as the JSON-ready dict ``greenbridge footprint --json`` prints."""
-    warehouse = Warehouse(paths.warehouse_file)
-    if not paths.warehouse_file.exists():
-        raise WarehouseNotReady(f"no warehouse at {paths.warehouse_file}: run `greenbridge refresh` first")
-    check_against_reference(request, warehouse)
-    with warehouse.lock():  # dbt opens the file itself; hold the writer lock like every dbt run
-        row = _run_method(request, paths)
-    return _as_output(request, row)
+    """The footprint of ``request`` as the JSON-ready dict ``greenbridge footprint --json`` prints;
+    ``SpecError`` when the reference cannot price it, ``ReferenceNotReady`` without a publication."""
+    with open_reference(paths) as reference:
+        check_against_reference(request.spec, request.market, request.year, reference.vocabulary)
+        row = run_one(reference.connection, reference.method, request.spec, request.market, request.year,
+                      request.lifetime_km)
+    return single_output(request.spec.model, request.market, request.year, row)
 
 
-def check_against_reference(request: FootprintRequest, warehouse: Warehouse) -> None:
-    """Fail naming the field when the warehouse cannot price the request."""
-    spec = request.spec
-    try:
-        with warehouse.connect(read_only=True) as connection:
-            markets = {code for (code,) in connection.sql("select market_code from staging.stg_parameters__markets").fetchall()}
-            chemistries = {c for (c,) in connection.sql(
-                "select battery_chemistry from intermediate.int_batteries__chemistry_factors").fetchall()}
-            first_grid_year = dict(connection.sql(
-                "select area_code, min(year) from intermediate.int_grid__intensity_series group by area_code").fetchall())
-    except Exception as error:  # a missing relation means the warehouse was never built
-        if "does not exist" in str(error):
-            raise WarehouseNotReady(f"the warehouse at {warehouse.path} has no footprint models: "
-                                    "run `greenbridge refresh` first") from None
-        raise
-    if request.market not in markets:
-        raise SpecError(f"--market: unknown market {request.market!r}; known: {', '.join(sorted(markets))}")
-    if spec.battery_chemistry is not None and spec.battery_chemistry not in chemistries:
-        raise SpecError(f"spec field 'battery_chemistry': unknown chemistry {spec.battery_chemistry!r}; "
-                        f"known: {', '.join(sorted(chemistries))}")
-    for field, area in (("--market", request.market), ("production_country", spec.production_country),
-                        ("battery_production_country", spec.battery_production_country if spec.battery_kwh > 0 else None)):
-        if area is None:
-            continue
-        first = first_grid_year.get(area)
-        if first is None:
-            raise SpecError(f"{_name(field)}: no grid carbon intensity for {area!r} in the warehouse")
-        if first > request.year:
-            raise SpecError(f"{_name(field)}: the grid series of {area!r} starts in {first}, after --year {request.year}")
+def compute_batch(chunks: Iterable[list[tuple[int, object, bool]]], defaults: BatchDefaults,
+                  paths: DataPaths) -> Iterator[pa.Table]:
+    """One output table (output.OUTPUT_SCHEMA) per chunk of batch rows (batch.py), in row order."""
+    with open_reference(paths) as reference:
+        checker = RowChecker(defaults, reference.vocabulary)
+        for chunk in chunks:
+            valid, errors = checker.check(chunk)
+            yield _compute(reference, valid, errors)
 
 
-def _name(field: str) -> str:
-    return field if field.startswith("--") else f"spec field '{field}'"
-
-
-def render_input(request: FootprintRequest) -> str:
-    """The one-row input relation of footprint_method, as a parenthesised SQL subquery."""
-    spec = request.spec
-
-    def text(value: str | None) -> str:
-        return "cast(null as varchar)" if value is None else "'" + value.replace("'", "''") + "'"
-
-    def number(value: float | None) -> str:
-        return "cast(null as double)" if value is None else f"cast({float(value)!r} as double)"
-
-    columns = {
-        "model_id": "'spec'",
-        "powertrain": text(spec.powertrain),
-        "fuel": text(spec.fuel),
-        "segment": text(spec.segment),
-        "curb_mass_kg": number(spec.curb_mass_kg),
-        "battery_kwh": number(spec.battery_kwh),
-        "battery_chemistry": text(spec.battery_chemistry),
-        "electric_range_km": number(spec.electric_range_km),
-        "consumption_basis": text(spec.consumption_basis),
-        "fuel_l_per_100km": number(spec.fuel_l_per_100km),
-        "electricity_kwh_per_100km": number(spec.electricity_kwh_per_100km),
-        "production_country": text(spec.production_country),
-        "battery_production_country": text(spec.battery_production_country),
-        "market_code": text(request.market),
-        "registration_year": f"cast({int(request.year)} as integer)",
-        "lifetime_km_override": number(request.lifetime_km),
-    }
-    return "(select " + ", ".join(f"{value} as {name}" for name, value in columns.items()) + ")"
-
-
-def _run_method(request: FootprintRequest, paths: DataPaths) -> dict:
-    from dbt.cli.main import dbtRunner
-
-    write_dbt_profile(paths)
-    # The inline query names the input explicitly; {{ }} is Jinja, so the subquery is passed as a string.
-    inline = "{{ footprint_method(\"" + render_input(request) + "\") }}"
-    target = paths.root / "dbt" / "calculator-target"
-    try:
-        result = dbtRunner().invoke([
-            "--log-level", "none", "--log-level-file", "info", "show", "--inline", inline, "--limit", "1",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(paths.dbt_profiles_dir),
-            "--target-path", str(target), "--log-path", str(paths.root / "logs"),
-        ])
-    finally:
-        _release_duckdb_file()
-    if not result.success:
-        detail = result.exception or _first_error(result)
-        raise RuntimeError(f"dbt could not run the footprint method: {detail}")
-    table = result.result.results[0].agate_table
-    return dict(zip(table.column_names, table.rows[0]))
-
-
-def _release_duckdb_file() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open in this process after an in-process run, so
-    the file is free for the next reader or writer (another process, or a read-only check here)."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    environment = DuckDBConnectionManager._ENV
-    if environment is not None and hasattr(environment, "close"):
-        environment.close()
-    DuckDBConnectionManager.close_all_connections()
-
-
-def _first_error(result) -> str:
-    try:
-        return "; ".join(str(item.message) for item in result.result.results if item.status != "success")
-    except Exception:
-        return "see data/logs/dbt.log"
-
-
-def _as_output(request: FootprintRequest, row: dict) -> dict:
-    missing = [stage for stage in STAGES if row.get(f"{stage}_kg_co2e") is None]
-    if missing:
-        raise RuntimeError(f"the method left stage(s) {', '.join(missing)} empty: a factor it needs is missing "
-                           f"from the seeds (cited ids: {row.get('factor_ids')})")
-    return {
-        "model": request.spec.model,
-        "market": request.market,
-        "year": request.year,
-        "lifetime_km": float(row["lifetime_km"]),
-        "methodology_version": row["methodology_version"],
-        "stages_kg": {stage: float(row[f"{stage}_kg_co2e"]) for stage in STAGES},
-        "stages_g_per_km": {stage: float(row[f"{stage}_g_co2e_per_km"]) for stage in STAGES},
-        "total_kg": float(row["total_kg_co2e"]),
-        "g_per_km": float(row["total_g_co2e_per_km"]),
-        "core_boundary_stages": row["core_boundary_stages"].split(";"),
-        "total_all_stages_kg": float(row["total_all_stages_kg_co2e"]),
-        "factor_ids": sorted(set(row["factor_ids"].split(";"))),
-    }
+def _compute(reference: Reference, valid: ValidRows, errors: list[RowError]) -> pa.Table:
+    inputs = method_input(valid.rows, valid.specs, valid.markets, valid.years, valid.lifetimes_km)
+    result = run_method(reference.connection, reference.method, inputs)
+    return batch_output(result, valid.labels, [spec.model for spec in valid.specs], errors)

@@ -7,8 +7,10 @@ contract and the standard's plausibility rules wherever those bound the same qua
 calculator accepts what a catalogue row could hold; the few inputs no contract bounds are bounded
 in ``Bound`` constants below, each with its reason.
 
-Checks that need the warehouse (known chemistry, market, grid data for a country) are in
-``calculator.compute``; this module checks only what the file or the command line can get wrong.
+Checks that need the reference data (known chemistry, market, grid data for a country) are in
+``calculator.validation``; this module checks only what a spec, a batch row or the command line can
+get wrong. A batch (``calculator.batch``) checks each of its rows with the same ``parse_spec`` and
+``check_arguments``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,19 @@ SEGMENTS = VEHICLE_CATALOGUE.column("segment").allowed_values
 
 
 class SpecError(ValueError):
-    """A spec (or command-line input) that cannot be computed; the message names the field."""
+    """A spec (or command-line input) that cannot be computed; the message names the field.
+
+    Every message starts with what it names: ``spec field 'consumption.basis' ...``, an option
+    (``--market: ...``) or the document (``spec: ...``, ``spec file ...``); ``field`` reads it back."""
+
+    _FIELD = re.compile(r"spec field '([^']+)'|(--[a-z-]+)|(spec)\b")
+
+    @property
+    def field(self) -> str:
+        """The field the message names: ``curb_mass_kg``, ``consumption.basis``, ``--market``, or
+        ``spec`` when it is about the document as a whole."""
+        found = self._FIELD.match(str(self))
+        return next((group for group in found.groups() if group), "spec") if found else "spec"
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,9 @@ REGISTRATION_YEARS = (int(_YEAR.min_value), int(_YEAR.max_value))
 # car. Outside it the number is a typo or a unit slip, which would otherwise fail only inside dbt.
 LIFETIME = Bound(1_000.0, 2_000_000.0, "km", "a plausible car lifetime")
 # The model name is only echoed in the output; 200 characters hold any make, model and variant.
+# The optional labels of a spec (model_id, make, estimated_fields) are held to the same rule.
 MODEL_MAX_CHARS = 200
+LABEL_FIELDS = ("model_id", "make", "estimated_fields")
 # A spec is a few hundred bytes; reading stops well before a wrong --spec (a log, /dev/zero) is slurped.
 SPEC_MAX_BYTES = 64 * 1024
 # Characters the model name may not hold: controls (terminal escapes, newlines), format characters
@@ -97,6 +113,16 @@ class VehicleSpec:
     segment: str | None = None
 
 
+@dataclass(frozen=True)
+class SpecLabels:
+    """What a spec may say about itself, echoed in a batch's output and never computed with: its id
+    (``model_id``), brand (``make``) and which of its values are estimated (``estimated_fields``)."""
+
+    model_id: str | None = None
+    make: str | None = None
+    estimated_fields: str | None = None
+
+
 def load_spec(path: Path) -> VehicleSpec:
     try:
         with open(path, "rb") as handle:
@@ -120,17 +146,33 @@ def load_spec(path: Path) -> VehicleSpec:
 
 def check_arguments(market: str, year: int, lifetime_km: float | None) -> tuple[str, int, float | None]:
     """The command line's market (normalised), year and lifetime override, or SpecError naming the option."""
+    return check_market(market), check_year(year), check_lifetime(lifetime_km)
+
+
+def check_market(market: str) -> str:
+    """A market code, normalised to upper case."""
+    if not isinstance(market, str):
+        raise SpecError(f"--market: expected a market code such as IDN or EU27, got {_shown(market)}")
     market = market.strip().upper()
     if not _CODE.fullmatch(market):
         raise SpecError(f"--market: expected a market code such as IDN or EU27, got {_shown(market)}")
+    return market
+
+
+def check_year(year: int) -> int:
     first, last = REGISTRATION_YEARS
     if isinstance(year, bool) or not isinstance(year, int) or not first <= year <= last:
         raise SpecError(f"--year: expected a registration year between {first} and {last} "
                         f"(the footprint table's range), got {_shown(year)}")
+    return year
+
+
+def check_lifetime(lifetime_km: float | None) -> float | None:
+    """A lifetime override (None: the market's default lifetime)."""
     if lifetime_km is not None:
         _finite("--lifetime-km", lifetime_km)
         LIFETIME.check("--lifetime-km", lifetime_km)
-    return market, year, lifetime_km
+    return lifetime_km
 
 
 def parse_spec(document: object) -> VehicleSpec:
@@ -206,17 +248,29 @@ def _required(document: dict, field: str, prefix: str = ""):
     return document[field]
 
 
+def parse_labels(document: dict) -> SpecLabels:
+    """The optional labels of a spec (``LABEL_FIELDS``), each plain text like the model name."""
+    return SpecLabels(*(_text(document, field) if document.get(field) not in (None, "") else None
+                        for field in LABEL_FIELDS))
+
+
 def _model(document: dict) -> str:
-    model = _required(document, "model")
-    if not isinstance(model, str) or not model.strip():
-        raise SpecError("spec field 'model': expected a non-empty text")
-    model = model.strip()
-    if len(model) > MODEL_MAX_CHARS:
-        raise SpecError(f"spec field 'model': at most {MODEL_MAX_CHARS} characters, got {len(model):,}")
-    forbidden = next((char for char in model if unicodedata.category(char) in _FORBIDDEN_CATEGORIES), None)
+    _required(document, "model")
+    return _text(document, "model")
+
+
+def _text(document: dict, field: str) -> str:
+    """A non-empty text of at most ``MODEL_MAX_CHARS`` without control or format characters, stripped."""
+    text = document[field]
+    if not isinstance(text, str) or not text.strip():
+        raise SpecError(f"spec field '{field}': expected a non-empty text")
+    text = text.strip()
+    if len(text) > MODEL_MAX_CHARS:
+        raise SpecError(f"spec field '{field}': at most {MODEL_MAX_CHARS} characters, got {len(text):,}")
+    forbidden = next((char for char in text if unicodedata.category(char) in _FORBIDDEN_CATEGORIES), None)
     if forbidden is not None:
-        raise SpecError(f"spec field 'model': contains the control or format character U+{ord(forbidden):04X}")
-    return model
+        raise SpecError(f"spec field '{field}': contains the control or format character U+{ord(forbidden):04X}")
+    return text
 
 
 def _choice(document: dict, field: str, allowed: tuple[str, ...], prefix: str = "") -> str:
