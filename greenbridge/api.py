@@ -8,6 +8,7 @@ say why, and the other rows are computed.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ def footprint(spec: Mapping, market: str, year: int, lifetime_km: float | None =
               data_dir: str | Path | None = None) -> dict:
     """The footprint of one spec (the spec file's JSON object, ``consumption`` nested) registered
     in ``market`` in ``year``: the dict ``greenbridge footprint --json`` prints."""
-    market, year, lifetime_km = check_arguments(market, year, lifetime_km)
+    market, year, lifetime_km = check_arguments(market, _integer(year), lifetime_km)
     document = dict(spec)
     request = FootprintRequest(parse_spec(document), market, year, lifetime_km, parse_labels(document))
     return compute_footprint(request, _paths(data_dir))
@@ -42,7 +43,7 @@ def footprints(specs: "pd.DataFrame | pa.Table | Iterable[Mapping]", market: str
     flattened into ``consumption_basis``, ``fuel_l_per_100km``, ``electricity_kwh_per_100km``, or a
     struct column ``consumption``), or spec dicts as in a spec file. ``market``, ``year`` and
     ``lifetime_km`` apply to the rows that do not give their own (columns of those names)."""
-    defaults = batch_defaults(market, year, lifetime_km)
+    defaults = batch_defaults(market, _integer(year), lifetime_km)
     if isinstance(specs, pa.Table):
         chunks = read_batch_table(specs)
     elif hasattr(specs, "to_dict") and hasattr(specs, "columns"):  # a pandas DataFrame
@@ -51,6 +52,11 @@ def footprints(specs: "pd.DataFrame | pa.Table | Iterable[Mapping]", market: str
         chunks = [[(row, document, False) for row, document in enumerate(specs, start=1)]]
     tables = list(compute_batch(chunks, defaults, _paths(data_dir)))
     return pa.concat_tables(tables) if tables else OUTPUT_SCHEMA.empty_table()
+
+
+def _integer(year):
+    """A year as notebooks hold it (a numpy integer) as the int the spec rules take."""
+    return int(year) if isinstance(year, numbers.Integral) and not isinstance(year, bool) else year
 
 
 def _paths(data_dir: str | Path | None):
