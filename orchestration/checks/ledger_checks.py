@@ -39,16 +39,33 @@ def describe(row: dict) -> str:
     return f"{where}: {row['component']} ({row['activity_amount']:.6g} {row['activity_unit']}): {missing}"
 
 
+def summarise(unpriced: list[dict]) -> list[str]:
+    """One line per footprint and kind of component (charging_electricity:2031..2039 is one kind), so a
+    grid missing for a market reads as one line per car, not one per year of its life."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in unpriced:
+        kind = row["component"].split(":", 1)[0] if row["component"].startswith("charging_electricity:") else row["component"]
+        groups.setdefault((row["model_id"], row["market_code"], row["registration_year"], kind), []).append(row)
+    lines = []
+    for (_, _, _, kind), rows in groups.items():
+        if len(rows) == 1:
+            lines.append(describe(rows[0]))
+            continue
+        first, last = rows[0]["component"].split(":", 1)[-1], rows[-1]["component"].split(":", 1)[-1]
+        lines.append(describe({**rows[0], "component": f"{kind}:{first}..{last} ({len(rows)} components)"}))
+    return lines
+
+
 def run_ledger_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource, run_id: str):
     if AssetCheckKey(LEDGER_ASSET, PRICED_CHECK_NAME) not in set(context.selected_asset_check_keys):
         return
     with warehouse.store.connect(read_only=True) as connection:
         unpriced = find_unpriced(connection)
     passed = not unpriced
-    named = [describe(row) for row in unpriced[:MAX_NAMED]]
+    lines = summarise(unpriced)
     observed = "every component priced" if passed else (
-        f"{len(unpriced)} component(s) could not be priced: " + "; ".join(named)
-        + (f"; and {len(unpriced) - MAX_NAMED} more" if len(unpriced) > MAX_NAMED else ""))
+        f"{len(unpriced)} component(s) could not be priced: " + "; ".join(lines[:MAX_NAMED])
+        + (f"; and {len(lines) - MAX_NAMED} more" if len(lines) > MAX_NAMED else ""))
     if not passed:
         context.log.error(f"{PRICED.rule_id}: {observed}")
     write_check_results(warehouse.paths, run_id, "ledger", [CheckOutcome(

@@ -71,7 +71,8 @@ priced as (
     select
         contributions.*,
         string_agg(distinct datasets.factor_id, ';' order by datasets.factor_id) as factor_ids,
-        case when count(distinct datasets.geography) = 1 then min(datasets.geography) else 'GLO' end as dataset_geography,
+        -- A family spanning several geographies is global; none found stays NULL (a missing dataset).
+        case when count(distinct datasets.geography) > 1 then 'GLO' else min(datasets.geography) end as dataset_geography,
         min(datasets.reference_year) as dataset_reference_year,
         max(datasets.precision_score) as precision_score,
         bool_or(datasets.is_grid) as is_grid,
