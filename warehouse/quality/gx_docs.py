@@ -1,32 +1,34 @@
-"""Great Expectations validation with a file-backed GX project and published Data Docs.
+"""Great Expectations validation through GX Checkpoints, with a file-backed GX project and published Data Docs.
 
-Belongs here: running GX 1.x expectation suites against in-memory pandas frames, keeping the
-validation results in a file-backed GX project (``project_dir``: ``great_expectations.yml``,
-``expectations/``, ``validation_definitions/``, ``uncommitted/validations/``), pruning old results,
-and building the static GX Data Docs site into a publication folder (``docs_dir/index.html``).
-Does not belong here: which expectations a table has (they live next to the checks that use them,
-e.g. ``orchestration/checks/``), Dagster wiring, or Parquet publication (``warehouse/publish.py``).
+Belongs here: running GX 1.x expectation suites against in-memory pandas frames, each suite through
+its own GX ``Checkpoint`` (one validation definition, one ``UpdateDataDocsAction``) in a file-backed
+GX project (``project_dir``: ``great_expectations.yml``, ``expectations/``,
+``validation_definitions/``, ``checkpoints/``, ``uncommitted/validations/``), keeping the results of
+the last runs, and the project's one Data Docs site, which GX builds into a publication folder
+(``docs_dir/index.html``). Does not belong here: which expectations a table has (they live next to
+the checks that use them, e.g. ``orchestration/checks/``), Dagster wiring, or Parquet publication
+(``warehouse/publish.py``).
 
 GX is imported lazily inside the functions: importing it takes several seconds.
 
-How the Data Docs are written. GX's ``SiteBuilder`` writes page by page into the directory of the
-site's ``TupleFilesystemStoreBackend``. To keep readers from seeing a half-written site, the site is
-configured to write into a staging directory beside ``docs_dir`` (``.<docs_dir name>.staging``):
-each call copies the current site there, renders only this run's validation pages plus the suite
-pages and the index (an incremental build), then swaps the staging directory into ``docs_dir`` with
-two renames. A reader sees the previous complete site, the new complete site, or - for the instant
-between the two renames - no ``docs_dir`` at all; never a half-written ``index.html``.
+How the Data Docs are written. Each checkpoint's ``UpdateDataDocsAction`` has GX render the
+suite's validation page and suite page and rebuild the index, straight into ``docs_dir`` through
+the site's store backend ``gx_site_store.OfflineSiteStoreBackend``: each file is written whole
+(beside its target, then renamed over it), and every page loads the scripts, styles and fonts
+shipped in ``data_docs_assets/`` (copied into ``docs_dir/static/vendor/``) instead of GX's CDNs,
+so the pages are plain static files that render styled from disk with no network access. A site
+built before those assets were shipped (or deleted) is rebuilt in full once.
 
-The pages are plain static files (open ``index.html`` from disk, no server), but GX's templates
-load Bootstrap, jQuery and Font Awesome from public CDNs, so without network access the pages show
-unstyled (all content still there).
+Keeping the last runs. GX has no retention for validation results (its index builder's
+``validation_results_limit`` only hides older ones). Before the checkpoints run, the results of all
+but the newest ``keep_runs`` run names are removed from GX's validation results store; GX's index
+builder then drops their pages from the site itself (it removes pages without a stored result).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,8 +43,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SITE_NAME = "published"
+SITE_STORE_BACKEND = ("warehouse.quality.gx_site_store", "OfflineSiteStoreBackend")
 DATASOURCE_NAME = "frames"
 BATCH_DEFINITION_NAME = "whole_frame"
+DOCS_ACTION_NAME = "update_data_docs"
 RESULT_FORMAT = "SUMMARY"
 LOCK_FILE = ".gx_docs.lock"
 LOCK_TIMEOUT_S = 600
@@ -98,14 +102,16 @@ def validate_frames(
     keep_runs: int = 20,
     row_label_column: str | None = None,
 ) -> GxRun:
-    """Validate each frame with its suite, store the results in ``project_dir`` and publish Data Docs.
+    """Validate each frame with its suite through its GX checkpoint; GX stores the results in
+    ``project_dir`` and updates the Data Docs in ``docs_dir``.
 
     ``batches`` maps a suite name to (frame, GX expectation objects); the expectation objects are
-    copied, never modified. A suite whose expectation list changed replaces the stored suite. All
-    suites of one call share one GX run id (``run_name``, now) so the Data Docs list them as one run.
-    Results of all but the newest ``keep_runs`` run names are deleted before the docs are built.
+    copied, never modified. A suite whose expectation list changed replaces the stored suite. Each
+    suite has a checkpoint of its own name (a frame per suite; a checkpoint run takes one frame),
+    and all checkpoints of one call share one GX run id (``run_name``, now), so the Data Docs list
+    them as one run. Results of all but the newest ``keep_runs`` run names are deleted first.
     ``row_label_column``: a column of every frame whose values GX reports for the unexpected rows
-    (``partial_unexpected_index_list``), so a failure names the rows.
+    (``unexpected_index_list``), so a failure names the rows.
     A failure while building the docs is logged and gives ``docs_index=None``; the validation
     results are still returned and stay in the store.
     """
@@ -114,7 +120,7 @@ def validate_frames(
     from filelock import FileLock
 
     project_dir = Path(project_dir)
-    docs_dir = Path(docs_dir)
+    docs_dir = Path(docs_dir).absolute()
     project_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(project_dir / LOCK_FILE), timeout=LOCK_TIMEOUT_S):
         return _validate_locked(batches, project_dir, docs_dir, run_name, keep_runs, row_label_column)
@@ -124,34 +130,72 @@ def _validate_locked(batches, project_dir: Path, docs_dir: Path, run_name: str, 
                      row_label_column: str | None = None) -> GxRun:
     from great_expectations.core.run_identifier import RunIdentifier
 
+    from warehouse.quality.offline_docs import is_installed
+
     started = time.perf_counter()
-    staging_dir = _staging_dir(docs_dir)
-    context = _open_context(project_dir, staging_dir)
+    context = _open_context(project_dir, docs_dir)
     datasource = _datasource(context)
     run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
+    try:
+        _prune_results(context, run_name, keep_runs)
+    except Exception as error:  # an unpruned store only makes the docs bigger; never lose the results
+        logger.warning("GX validation results not pruned in %s: %s: %s", project_dir, type(error).__name__, error)
+
+    docs_errors: list[Exception] = []
+    # Pages built before the shipped assets load GX's CDNs, and a deleted site lacks earlier runs:
+    # GX rebuilds such a site in full from the stored results once. The checkpoints' actions then
+    # render this run's pages only.
+    if not is_installed(docs_dir) and context.validation_results_store.list_keys():
+        try:
+            context.build_data_docs(site_names=[SITE_NAME])
+        except Exception as error:
+            docs_errors.append(error)
 
     suites: dict[str, SuiteRun] = {}
     for suite_name, (frame, expectations) in batches.items():
         definition = _validation_definition(context, datasource, suite_name, expectations)
-        result_format = RESULT_FORMAT
-        if row_label_column is not None and row_label_column in frame.columns:
-            # COMPLETE lists every unexpected row (not only the first 20), so a failure can quarantine them all.
-            result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [row_label_column]}
-        result = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format, run_id=run_id)
+        checkpoint = _checkpoint(context, definition, _result_format(frame, row_label_column))
+        try:
+            result = _only_result(checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id))
+        except Exception as error:
+            # GX stores the result before it runs the actions: a failing UpdateDataDocsAction loses
+            # only the docs. Without a stored result the validation itself failed.
+            result = _stored_result(context, suite_name, run_id)
+            if result is None:
+                raise
+            docs_errors.append(error)
         suites[suite_name] = SuiteRun(suite=suite_name, success=bool(result.success), result=result)
-    validated = time.perf_counter()
 
-    try:
-        run_keys = _prune_results(context, run_id, keep_runs)
-    except Exception as error:  # an unpruned store only makes the docs bigger; never lose the results
-        logger.warning("GX validation results not pruned in %s: %s: %s", project_dir, type(error).__name__, error)
-        run_keys = None
-    docs_index = _publish_docs(context, docs_dir, staging_dir, sorted(batches), run_keys)
-    logger.info(
-        "GX: validated %d suites in %.2f s, Data Docs in %.2f s (%s)",
-        len(suites), validated - started, time.perf_counter() - validated, docs_index or "not built",
-    )
+    docs_index = docs_dir / "index.html"
+    if not docs_errors and not docs_index.is_file():
+        docs_errors.append(RuntimeError(f"GX wrote no index.html into {docs_dir}"))
+    if docs_errors:
+        error = docs_errors[0]
+        logger.warning("GX Data Docs not built into %s: %s: %s", docs_dir, type(error).__name__, error, exc_info=error)
+        docs_index = None
+    logger.info("GX: ran %d checkpoints (validation and Data Docs) in %.2f s (%s)",
+                len(suites), time.perf_counter() - started, docs_index or "Data Docs not built")
     return GxRun(suites=suites, docs_index=docs_index)
+
+
+def _result_format(frame, row_label_column: str | None):
+    if row_label_column is not None and row_label_column in frame.columns:
+        # COMPLETE lists every unexpected row (not only the first 20), so a failure can quarantine them all.
+        return {"result_format": "COMPLETE", "unexpected_index_column_names": [row_label_column]}
+    return RESULT_FORMAT
+
+
+def _only_result(checkpoint_result):
+    (result,) = checkpoint_result.run_results.values()
+    return result
+
+
+def _stored_result(context, suite_name: str, run_id):
+    store = context.validation_results_store
+    for key in store.list_keys():
+        if key.expectation_suite_identifier.name == suite_name and key.run_id.to_tuple() == run_id.to_tuple():
+            return store.get(key)
+    return None
 
 
 def _exception_messages(exception_info) -> list[str]:
@@ -175,21 +219,18 @@ def _columns(kwargs: dict):
     return None
 
 
-def _staging_dir(docs_dir: Path) -> Path:
-    return docs_dir.absolute().parent / f".{docs_dir.name}.staging"
-
-
-def _site_config(staging_dir: Path) -> dict:
+def _site_config(docs_dir: Path) -> dict:
+    module_name, class_name = SITE_STORE_BACKEND
     return {
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(staging_dir)},
+        "store_backend": {"module_name": module_name, "class_name": class_name, "base_directory": str(docs_dir)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
     }
 
 
-def _open_context(project_dir: Path, staging_dir: Path):
-    """The file-backed context; its only Data Docs site writes into ``staging_dir``.
+def _open_context(project_dir: Path, docs_dir: Path):
+    """The file-backed context; its only Data Docs site is ``docs_dir``.
 
     great_expectations.yml is rewritten only when the site config differs (first call, or a new
     docs_dir), so a steady-state call does not touch the project config.
@@ -202,7 +243,7 @@ def _open_context(project_dir: Path, staging_dir: Path):
     # statistics, the flag is set for older/newer versions that might.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.config.analytics_enabled = False
-    wanted = {SITE_NAME: _site_config(staging_dir)}
+    wanted = {SITE_NAME: _site_config(docs_dir)}
     if _plain(context.variables.data_docs_sites) != wanted:
         context.variables.data_docs_sites = wanted
         context.variables.save()
@@ -272,8 +313,31 @@ def _fingerprint(expectation) -> tuple:
     return expectation.expectation_type, fields
 
 
-def _prune_results(context, run_id, keep_runs: int) -> list:
-    """Delete results of all but the newest ``keep_runs`` run names; return this run's result keys."""
+def _checkpoint(context, definition, result_format):
+    """The suite's checkpoint: its validation definition, the result format, and an
+    ``UpdateDataDocsAction`` for the site. Rewritten only when one of them changed."""
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.exceptions import DataContextError
+
+    wanted = gx.Checkpoint(
+        name=definition.name,
+        validation_definitions=[definition],
+        actions=[UpdateDataDocsAction(name=DOCS_ACTION_NAME, site_names=[SITE_NAME])],
+        result_format=result_format,
+    )
+    try:
+        stored = context.checkpoints.get(definition.name)
+    except DataContextError:
+        stored = None
+    if stored is not None and stored.dict(exclude={"id"}) == wanted.dict(exclude={"id"}):
+        return stored
+    return context.checkpoints.add_or_update(wanted)
+
+
+def _prune_results(context, run_name: str, keep_runs: int) -> int:
+    """Delete the stored results of all but ``run_name`` and the newest ``keep_runs - 1`` other run
+    names; the next Data Docs index build drops their pages. Returns how many were deleted."""
     store = context.validation_results_store
     keys = store.list_keys()
     newest: dict[str, datetime] = {}
@@ -281,18 +345,16 @@ def _prune_results(context, run_id, keep_runs: int) -> list:
         name = key.run_id.run_name
         if name not in newest or key.run_id.run_time > newest[name]:
             newest[name] = key.run_id.run_time
-    others = sorted((name for name in newest if name != run_id.run_name), key=newest.__getitem__, reverse=True)
-    kept = {run_id.run_name, *others[: keep_runs - 1]}
-    removed = 0
-    for key in keys:
-        if key.run_id.run_name not in kept:
-            store.remove_key(key)
-            removed += 1
+    others = sorted((name for name in newest if name != run_name), key=newest.__getitem__, reverse=True)
+    kept = {run_name, *others[: keep_runs - 1]}
+    removed = [key for key in keys if key.run_id.run_name not in kept]
+    for key in removed:
+        store.remove_key(key)
     if removed:
         # GX's TupleFilesystemStoreBackend.rrmdir never removes the emptied run directories.
         _remove_empty_dirs(Path(store.store_backend.full_base_directory))
-        logger.info("GX: pruned %d validation results older than the newest %d runs", removed, keep_runs)
-    return [key for key in keys if key.run_id.to_tuple() == run_id.to_tuple()]
+        logger.info("GX: pruned %d validation results older than the newest %d runs", len(removed), keep_runs)
+    return len(removed)
 
 
 def _remove_empty_dirs(root: Path) -> None:
@@ -304,39 +366,3 @@ def _remove_empty_dirs(root: Path) -> None:
                 os.rmdir(directory)
             except OSError:
                 pass  # not empty
-
-
-def _publish_docs(context, docs_dir: Path, staging_dir: Path, suite_names: list[str], run_keys: list | None) -> Path | None:
-    """Build the site in ``staging_dir`` (incrementally when a site exists) and swap it into ``docs_dir``."""
-    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
-
-    docs_dir = docs_dir.absolute()
-    previous = docs_dir.parent / f".{docs_dir.name}.previous"
-    try:
-        shutil.rmtree(staging_dir, ignore_errors=True)
-        incremental = bool(run_keys) and (docs_dir / "index.html").is_file()
-        if incremental:
-            shutil.copytree(docs_dir, staging_dir, symlinks=True)
-            # Only this run's validation pages and the (possibly changed) suite pages are rendered;
-            # the index is always rebuilt, and it drops pages whose results were pruned.
-            resource_identifiers = [ExpectationSuiteIdentifier(name=name) for name in suite_names] + list(run_keys)
-        else:
-            staging_dir.mkdir(parents=True)
-            resource_identifiers = None  # full build: every stored suite and result
-        context.build_data_docs(site_names=[SITE_NAME], resource_identifiers=resource_identifiers)
-        if not (staging_dir / "index.html").is_file():
-            raise RuntimeError(f"GX wrote no index.html into {staging_dir}")
-        _remove_empty_dirs(staging_dir)
-
-        shutil.rmtree(previous, ignore_errors=True)
-        if docs_dir.exists():
-            os.replace(docs_dir, previous)
-        os.replace(staging_dir, docs_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-        return docs_dir / "index.html"
-    except Exception as error:  # the validation results are already stored; only the docs are lost
-        logger.warning("GX Data Docs not built into %s: %s: %s", docs_dir, type(error).__name__, error, exc_info=True)
-        shutil.rmtree(staging_dir, ignore_errors=True)
-        if not docs_dir.exists() and previous.exists():
-            os.replace(previous, docs_dir)
-        return None
