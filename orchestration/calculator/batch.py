@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +53,7 @@ NUMERIC_COLUMNS = frozenset({"curb_mass_kg", "battery_kwh", "electric_range_km",
                              "electricity_kwh_per_100km", "year", "lifetime_km"})
 _OPTION_OF = {"market": "--market", "year": "--year", "lifetime_km": "--lifetime-km"}
 _FLAT_COLUMN = {path: column for column, path in FLAT_CONSUMPTION.items()}
+_CONSUMPTION_PATHS = tuple(FLAT_CONSUMPTION.values())
 
 
 class BatchError(ValueError):
@@ -305,16 +305,19 @@ def _spec_document(record: dict) -> dict:
 
 def _spec_key(document: dict) -> tuple | None:
     """What parse_spec reads of ``document``, with types (1, 1.0 and True hash alike but are not
-    the same input); None when a value cannot be a key."""
+    the same input); None when a value cannot be a key (unhashable, or NaN, which equals nothing)."""
     consumption = document.get("consumption")
     values = [document.get(name) for name in SPEC_FIELDS]
     if isinstance(consumption, dict):
-        values += [consumption.get(path) for path in FLAT_CONSUMPTION.values()]
-    key = (type(consumption), *((type(value), value) for value in values))
+        values += [consumption.get(path) for path in _CONSUMPTION_PATHS]
+    key = [type(consumption)]
+    for value in values:
+        if value != value:  # NaN
+            return None
+        key += (type(value), value)
+    key = tuple(key)
     try:
         hash(key)
     except TypeError:
-        return None
-    if any(isinstance(value, float) and math.isnan(value) for value in values):
         return None
     return key

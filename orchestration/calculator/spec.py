@@ -267,7 +267,9 @@ def _text(document: dict, field: str) -> str:
     text = text.strip()
     if len(text) > MODEL_MAX_CHARS:
         raise SpecError(f"spec field '{field}': at most {MODEL_MAX_CHARS} characters, got {len(text):,}")
-    forbidden = next((char for char in text if unicodedata.category(char) in _FORBIDDEN_CATEGORIES), None)
+    # Printable ASCII holds none of the forbidden categories (only controls are not printable there).
+    forbidden = None if text.isascii() and text.isprintable() else next(
+        (char for char in text if unicodedata.category(char) in _FORBIDDEN_CATEGORIES), None)
     if forbidden is not None:
         raise SpecError(f"spec field '{field}': contains the control or format character U+{ord(forbidden):04X}")
     return text

