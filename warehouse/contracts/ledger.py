@@ -4,10 +4,10 @@ stages, totals and factor ids (fct_vehicle_footprint) are aggregations of these 
 
 from __future__ import annotations
 
-from warehouse.contracts.marts import METHODOLOGY_VERSION
+from warehouse.contracts.marts import FOOTPRINT_KEY_COLUMNS, METHODOLOGY_VERSION
 from warehouse.contracts.schema import Column, TableContract
 from warehouse.contracts.units import UNITS
-from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES, MARKET_CODES
+from warehouse.contracts.vocabularies import LIFE_CYCLE_STAGES
 
 FCT_FOOTPRINT_COMPONENT = TableContract(
     name="fct_footprint_component",
@@ -19,11 +19,7 @@ FCT_FOOTPRINT_COMPONENT = TableContract(
         "and whose factor is missing has no kg_co2e (rule DQ-PRICED)."
     ),
     columns=(
-        Column("model_id", "string", "Vehicle model variant (dim_vehicle_model.model_id)",
-               references="dim_vehicle_model.model_id"),
-        Column("market_code", "string", "Market the car is used in (ISO3, or EU27)", allowed_values=MARKET_CODES,
-               references="dim_market.market_code"),
-        Column("registration_year", "int64", "Year of first registration", unit="year", min_value=2015, max_value=2100),
+        *FOOTPRINT_KEY_COLUMNS,
         Column("stage", "string", "Life-cycle stage the component belongs to", allowed_values=LIFE_CYCLE_STAGES),
         Column("component", "string", "What is priced, e.g. glider_material:steel, charging_electricity:2031, tyres"),
         Column("quality_input", "string", "The rated input of fct_footprint_input_quality the component belongs to "

@@ -67,6 +67,16 @@ def _stage_columns(minimum: float | None = 0) -> tuple[Column, ...]:
     return per_vehicle + per_km
 
 
+# The key of a footprint (model x market x registration year), shared by the facts keyed on it.
+FOOTPRINT_KEY_COLUMNS = (
+    Column("model_id", "string", "Vehicle model variant (dim_vehicle_model.model_id)",
+           references="dim_vehicle_model.model_id"),
+    Column("market_code", "string", "Market the car is used in (ISO3, or EU27; dim_market)", allowed_values=MARKET_CODES,
+           references="dim_market.market_code"),
+    Column("registration_year", "int64", "Year of first registration", unit="year", min_value=2015, max_value=2100),
+)
+
+
 FCT_VEHICLE_FOOTPRINT = TableContract(
     name="fct_vehicle_footprint",
     layer="marts",
@@ -76,11 +86,7 @@ FCT_VEHICLE_FOOTPRINT = TableContract(
         "data-quality fields and the id of every factor used (dim_emission_factor)."
     ),
     columns=(
-        Column("model_id", "string", "Vehicle model variant (dim_vehicle_model.model_id)",
-               references="dim_vehicle_model.model_id"),
-        Column("market_code", "string", "Market the car is used in (ISO3, or EU27; dim_market)", allowed_values=MARKET_CODES,
-               references="dim_market.market_code"),
-        Column("registration_year", "int64", "Year of first registration", unit="year", min_value=2015, max_value=2100),
+        *FOOTPRINT_KEY_COLUMNS,
         Column("powertrain", "string", "Powertrain class", allowed_values=POWERTRAINS),
         Column("fuel", "string", "Main energy carrier", allowed_values=FUELS),
         Column("consumption_basis", "string", "Test cycle the declared consumption is on (converted to real-world)",
