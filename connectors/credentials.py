@@ -121,6 +121,11 @@ def contains_secret(content: bytes) -> bool:
     return any(form.encode("utf-8") in content for form in _patterns())
 
 
+def test_loopback_enabled() -> bool:
+    """Whether the tests' switch lets calls go to this machine's loopback addresses."""
+    return os.environ.get(TEST_LOOPBACK_VARIABLE, "").strip() == "1"
+
+
 def keyed_destination_refusal(source: str, url: str) -> str | None:
     """Why a keyed call of ``source`` must not go to ``url`` (None: it may). Says nothing of the key."""
     parts = urlsplit(url)
@@ -131,8 +136,7 @@ def keyed_destination_refusal(source: str, url: str) -> str | None:
         return f"the URL's port is not a number ({parts.netloc!r})"
     if parts.username or parts.password:
         return "the URL carries user information"
-    loopback_allowed = os.environ.get(TEST_LOOPBACK_VARIABLE, "").strip() == "1" and host in LOOPBACK_HOSTS
-    if loopback_allowed and parts.scheme in ("http", "https"):
+    if test_loopback_enabled() and host in LOOPBACK_HOSTS and parts.scheme in ("http", "https"):
         return None
     if parts.scheme != "https":
         return f"keyed sources are called over https only, not {parts.scheme or 'no scheme'}"

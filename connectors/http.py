@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
-import os
 import threading
 import time
 from collections.abc import Mapping
@@ -231,17 +230,13 @@ def _redirect_refusal(origin: str, target: str) -> str | None:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return "a loopback name" if host.lower() == "localhost" and not _loopback_allowed() else None
-    if address.is_loopback and _loopback_allowed():
+        return "a loopback name" if host.lower() == "localhost" and not credentials.test_loopback_enabled() else None
+    if address.is_loopback and credentials.test_loopback_enabled():
         return None
     if address.is_private or address.is_link_local or address.is_loopback or address.is_reserved \
             or address.is_multicast or address.is_unspecified:
         return "an address that is not public (private, loopback or link-local)"
     return None
-
-
-def _loopback_allowed() -> bool:
-    return os.environ.get(credentials.TEST_LOOPBACK_VARIABLE, "").strip() == "1"
 
 
 def _connection_cause(error: requests.RequestException) -> str | None:
