@@ -35,6 +35,7 @@ class ProgressHandler(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.DEBUG)
         self.passed_checks_by_step: dict[str, int] = {}
+        self.started_at_by_step: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
@@ -46,9 +47,15 @@ class ProgressHandler(logging.Handler):
         event_type = event.event_type
         if event_type in STEP_EVENTS:
             line = f"[{STEP_EVENTS[event_type]:>7}] {event.step_key}"
+            if event_type == DagsterEventType.STEP_START:
+                self.started_at_by_step[event.step_key] = record.created
             passed_checks = self.passed_checks_by_step.pop(event.step_key, 0)
-            if event_type == DagsterEventType.STEP_SUCCESS and passed_checks:
-                line += f" ({passed_checks} checks passed)"
+            started_at = self.started_at_by_step.pop(event.step_key, None) if event_type != DagsterEventType.STEP_START else None
+            facts = [f"{passed_checks} checks passed"] if event_type == DagsterEventType.STEP_SUCCESS and passed_checks else []
+            if started_at is not None:
+                facts.append(f"{record.created - started_at:.1f} s")
+            if facts:
+                line += f" ({', '.join(facts)})"
             if event_type == DagsterEventType.STEP_FAILURE and event.step_failure_data:
                 error = _user_error(event.step_failure_data.error)
                 if error:

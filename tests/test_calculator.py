@@ -29,7 +29,7 @@ from orchestration.calculator.reference import REFERENCE_FILE, build_reference, 
 from orchestration.cli import main as greenbridge_main
 from warehouse.contracts.marts import FCT_VEHICLE_FOOTPRINT
 from warehouse.duckdb_store import Warehouse
-from warehouse.paths import DataPaths
+from warehouse.paths import DBT_PROJECT_DIR, DataPaths
 
 RELATIVE = 1e-9
 KEY = ("model_id", "market_code", "registration_year")
@@ -96,7 +96,7 @@ def test_the_calculator_reproduces_every_published_footprint(refreshed_data_dir)
                 assert got == want, (expected["model_id"], expected["market_code"], column)
 
 
-def test_the_publication_carries_the_compiled_method_and_exactly_what_it_reads(refreshed_data_dir):
+def test_the_publication_carries_the_compiled_method_and_exactly_what_it_reads(refreshed_data_dir, tmp_path):
     paths = DataPaths.at(refreshed_data_dir)
     version = paths.published_dir / os.readlink(paths.publication_current_link)
     manifest = json.loads((version / "_manifest.json").read_text())
@@ -115,10 +115,13 @@ def test_the_publication_carries_the_compiled_method_and_exactly_what_it_reads(r
     assert tables == relations | own
     assert INPUT_RELATION in method.sql and '"greenbridge"."staging"."stg_parameters__market_lifetime"' in method.sql
 
-    # The cache under the data dir serves the next build without dbt: compiled once per method.
-    assert list((paths.calculator_dir).glob("method-*.json"))
+    # The cache beside the project's manifest serves the next build without dbt, from any data dir:
+    # compiled once per method.
+    assert (DBT_PROJECT_DIR / "target" / "calculator" / f"method-{method.key}.json").is_file()
     again, compiled = compiled_method(paths)
     assert not compiled and again.sql_sha256 == method.sql_sha256
+    elsewhere, compiled = compiled_method(DataPaths.at(tmp_path / "another"))
+    assert not compiled and elsewhere.sql_sha256 == method.sql_sha256
 
 
 # ---- never blocks ----------------------------------------------------------------------------
@@ -268,9 +271,6 @@ def test_a_reference_missing_a_relation_of_the_method_is_not_built(refreshed_dat
     (data / "warehouse").mkdir(parents=True)
     warehouse_file = data / "warehouse" / "greenbridge.duckdb"
     warehouse_file.write_bytes((refreshed_data_dir / "warehouse" / "greenbridge.duckdb").read_bytes())
-    for cached in (refreshed_data_dir / "calculator").glob("method-*.json"):
-        (data / "calculator").mkdir(exist_ok=True)
-        (data / "calculator" / cached.name).write_text(cached.read_text())
     paths = DataPaths.at(data)
     with duckdb.connect(str(warehouse_file)) as connection:
         connection.execute("drop view staging.stg_parameters__market_lifetime")

@@ -54,3 +54,32 @@ def test_a_fixture_holds_the_warehouses_rows(refreshed_data_dir, fixture):
                                    f"select {columns} from {schema}.{relation}").fetchall()
     assert rows > 0
     assert not stale, f"{fixture.name}: rows that {schema}.{relation} no longer holds: {stale}"
+
+
+def test_a_refresh_runs_the_unit_tests_once_per_version_of_the_code(tmp_path):
+    """orchestration/dbt_unit_tests.py on a copy of the project's manifest: run until they all pass,
+    then skipped; a changed macro, or one failing or missing unit test, runs them again."""
+    from orchestration.dbt_unit_tests import SKIP_UNIT_TESTS, plan
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    manifest_path = tmp_path / "target" / "manifest.json"
+    manifest_path.parent.mkdir()
+    manifest_path.write_text(json.dumps(manifest))
+    project_file = DBT_PROJECT_DIR / "dbt_project.yml"
+
+    first = plan(manifest_path, project_file)
+    assert first.arguments == () and first.key and GOLDEN_TESTS <= first.unit_tests
+    passed = {"results": [{"unique_id": test, "status": "pass"} for test in first.unit_tests]}
+    one_failed = {"results": [{**row, "status": "fail" if index == 0 else "pass"}
+                              for index, row in enumerate(passed["results"])]}
+    assert not first.record_if_passed(manifest_path, one_failed)
+    assert not first.record_if_passed(manifest_path, {"results": passed["results"][1:]})
+    assert plan(manifest_path, project_file).arguments == ()
+    assert first.record_if_passed(manifest_path, passed)
+    assert plan(manifest_path, project_file).arguments == SKIP_UNIT_TESTS
+
+    macro_id = next(macro for macro in manifest["macros"] if macro.startswith("macro.greenbridge."))
+    manifest["macros"][macro_id]["macro_sql"] += "\n-- changed"
+    manifest_path.write_text(json.dumps(manifest))
+    changed = plan(manifest_path, project_file)
+    assert changed.arguments == () and changed.key != first.key

@@ -228,8 +228,6 @@ def test_a_dirtier_grid_raises_only_the_bevs_fuel_production(refreshed_data_dir,
     dirty = tmp_path / "data"
     (dirty / "warehouse").mkdir(parents=True)
     shutil.copy(refreshed_data_dir / "warehouse" / "greenbridge.duckdb", dirty / "warehouse" / "greenbridge.duckdb")
-    shutil.copytree(refreshed_data_dir / "calculator", dirty / "calculator",  # the compiled method: no dbt compile
-                    ignore=shutil.ignore_patterns("compile", "build-*"))
     with duckdb.connect(str(dirty / "warehouse" / "greenbridge.duckdb")) as connection:
         connection.execute("update intermediate.int_grid__intensity_series "
                            "set carbon_intensity_g_per_kwh = carbon_intensity_g_per_kwh * 1.5 where area_code = 'POL'")

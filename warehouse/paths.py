@@ -82,14 +82,20 @@ class DataPaths:
 
     @property
     def calculator_dir(self) -> Path:
-        """The calculator's own files: the compiled method cache (``method-<key>.json``), the scratch
-        dbt project state of a compile, and references being built before a publish takes them
-        (orchestration/calculator/method.py, reference.py)."""
+        """The calculator's files of this data dir: references being built before a publish takes
+        them (reference.py); the compiled method cache only when the dbt project's target folder,
+        where it normally lives, is read-only (method.py ``method_cache_dir``)."""
         return self.root / "calculator"
 
     @property
     def dbt_profiles_dir(self) -> Path:
         return self.root / "dbt"
+
+    @property
+    def dbt_partial_parse_file(self) -> Path:
+        """dbt's parse of the project under this data dir's profile, reused by the next build
+        (orchestration/assets/dbt_models.py)."""
+        return self.dbt_profiles_dir / "partial_parse.msgpack"
 
     @property
     def data_quality_results_dir(self) -> Path:

@@ -9,7 +9,9 @@ Importing this module reads the dbt manifest and runs nothing: the manifest is p
 (orchestration/dbt_project.py), and under ``dagster dev`` a stale one is re-parsed at load.
 """
 
+import os
 import shutil
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,13 @@ from dagster import AssetExecutionContext, AssetKey, AutomationCondition, Failur
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.automation import follow_upstream
+from orchestration import dbt_unit_tests
 from orchestration.dbt_project import DBT_PROJECT, prepare_if_dev, require_manifest
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 
 MODEL_LAYERS = ("staging", "intermediate", "marts")
 DBT_TARGETS_KEPT = 5
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 class GreenbridgeDbtTranslator(DagsterDbtTranslator):
@@ -82,9 +86,13 @@ def dbt_greenbridge(context: AssetExecutionContext, dbt: ResourceParam[DbtCliRes
     with warehouse.store.lock():
         # A failing dbt test is a failed asset check (severity ERROR) that stops publication, so the
         # standard's rules still run on what was built and name the rule; a model, seed or test that
-        # cannot run at all fails the step.
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        # cannot run at all fails the step. The method's unit tests run once per version of its code.
+        unit_tests = dbt_unit_tests.plan(DBT_PROJECT.manifest_path, DBT_PROJECT.project_dir / "dbt_project.yml")
+        target_path = _target_with_partial_parse(context.run_id, warehouse.paths.dbt_partial_parse_file)
+        invocation = dbt.cli(["build", *unit_tests.arguments], context=context, raise_on_error=False,
+                             target_path=target_path)
         yield from invocation.stream()
+        _keep_partial_parse(target_path, warehouse.paths.dbt_partial_parse_file)
     # A failing unit test of the method ("fail", and dbt then skips the mart it tests) is no asset
     # check in dagster-dbt: without this it would pass unseen and the refresh would publish nothing.
     errored = [result["unique_id"] for result in invocation.get_artifact("run_results.json")["results"]
@@ -94,6 +102,32 @@ def dbt_greenbridge(context: AssetExecutionContext, dbt: ResourceParam[DbtCliRes
     if errored:
         raise Failure(description=f"dbt build: {len(errored)} node(s) failed or could not run: {', '.join(errored[:10])}"
                                   f" (see the dbt log in {invocation.target_path})")
+    unit_tests.record_if_passed(DBT_PROJECT.manifest_path, invocation.get_artifact("run_results.json"))
+
+
+def _target_with_partial_parse(run_id: str, kept: Path) -> Path:
+    """A new target folder for this invocation, holding the data dir's last partial-parse state.
+
+    dbt reuses a parse only when the profile's connection settings are the ones it was made with,
+    and every data dir has its own (the warehouse path): the project's own ``target/`` state,
+    which dagster-dbt would copy in, always forces a full parse (~3 s). dbt itself checks the kept
+    file against the project and re-parses whatever changed."""
+    target_path = DBT_PROJECT.project_dir / "target" / f"dbt_greenbridge-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    target_path.mkdir(parents=True)
+    if kept.is_file():
+        shutil.copyfile(kept, target_path / PARTIAL_PARSE_FILE)
+    return target_path
+
+
+def _keep_partial_parse(target_path: Path, kept: Path) -> None:
+    """Keep what dbt parsed for the data dir's next invocation (written whole, then renamed)."""
+    parsed = target_path / PARTIAL_PARSE_FILE
+    if not parsed.is_file():
+        return
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    temporary = kept.with_name(f".{kept.name}.{uuid.uuid4().hex}")
+    shutil.copyfile(parsed, temporary)
+    os.replace(temporary, kept)
 
 
 def prune_dbt_targets(target_root: Path, keep: int = DBT_TARGETS_KEPT) -> None:

@@ -1,5 +1,6 @@
 """Compiling the method: the dbt macro ``footprint_method`` rendered once into plain DuckDB SQL over
-the calculator's input relation, and cached under ``<data>/calculator/``.
+the calculator's input relation, and cached beside the dbt manifest it was compiled from
+(``dbt_project/target/calculator/``; under ``<data>/calculator/`` where that folder cannot be written).
 
 What is compiled is the analysis ``dbt_project/analyses/calculator_method.sql`` (``{{
 footprint_method('__greenbridge_calculator_input') }}``): dbt resolves every ``ref`` to a
@@ -13,7 +14,9 @@ relation each ref resolves to, the project file (vars such as ``life_cycle_stage
 version and the database name. dbt runs (``dbt compile``, in a subprocess with a scratch profile:
 an empty DuckDB file named like the warehouse, so compiling never opens the warehouse nor waits for
 its writer lock) only when no cache file has the key: in practice once per change of the method,
-at the end of the refresh that publishes it (reference.py). Nothing here runs the method.
+at the end of the refresh that publishes it (reference.py). The compiled SQL depends on the project,
+not on a data dir, so every data dir on the machine shares the cache: a new data dir (a first
+refresh, a test) does not compile again. Nothing here runs the method.
 """
 
 from __future__ import annotations
@@ -92,20 +95,36 @@ class CompiledMethod:
 
 def compiled_method(paths: DataPaths, manifest_path: Path | None = None) -> tuple[CompiledMethod, bool]:
     """The compiled method for the project as its manifest describes it, and whether dbt had to run
-    (False: it came from the cache under ``paths.calculator_dir``)."""
+    (False: it came from the cache, ``method_cache_dir``)."""
     database = paths.warehouse_file.stem
-    key = method_key(_read_manifest(manifest_path or DBT_PROJECT_DIR / "target" / "manifest.json"), database)
+    manifest_path = manifest_path or DBT_PROJECT_DIR / "target" / "manifest.json"
+    key = method_key(_read_manifest(manifest_path), database)
     paths.ensure()
-    make_private_dirs(paths.root, paths.calculator_dir)
-    with FileLock(str(paths.calculator_dir / ".compile.lock"), timeout=COMPILE_TIMEOUT_S, mode=0o600):
-        cached = _cached(paths, key) if key is not None else None
+    cache_dir = method_cache_dir(paths, manifest_path)
+    with FileLock(str(cache_dir / ".compile.lock"), timeout=COMPILE_TIMEOUT_S, mode=0o600):
+        cached = _cached(cache_dir, key) if key is not None else None
         if cached is not None:
             return cached, False
-        method = _compile(paths, database)
+        method = _compile(cache_dir, database)
         # Filed under the key it was looked up by (the project's manifest), so the next look-up finds it.
         method = replace(method, key=key or method.key)
-        _store(paths, method)
+        _store(cache_dir, method)
         return method, True
+
+
+def method_cache_dir(paths: DataPaths, manifest_path: Path) -> Path:
+    """``calculator/`` beside the manifest (shared by every data dir of this project), or the data
+    dir's own ``calculator/`` when the project's target folder is not writable (an installed,
+    read-only project)."""
+    shared = manifest_path.parent / "calculator"
+    try:
+        shared.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.access(shared, os.W_OK):
+            return shared
+    except OSError:
+        pass
+    make_private_dirs(paths.root, paths.calculator_dir)
+    return paths.calculator_dir
 
 
 def method_key(manifest: dict | None, database: str) -> str | None:
@@ -160,29 +179,29 @@ def _read_manifest(path: Path) -> dict | None:
         return None  # missing, or being rewritten by a parse right now: compile to be sure
 
 
-def _cached(paths: DataPaths, key: str) -> CompiledMethod | None:
+def _cached(cache_dir: Path, key: str) -> CompiledMethod | None:
     try:
-        return CompiledMethod.from_json((paths.calculator_dir / f"{CACHE_PREFIX}{key}.json").read_text())
+        return CompiledMethod.from_json((cache_dir / f"{CACHE_PREFIX}{key}.json").read_text())
     except (OSError, ValueError, KeyError, TypeError, MethodCompileError):
         return None
 
 
-def _store(paths: DataPaths, method: CompiledMethod) -> None:
+def _store(cache_dir: Path, method: CompiledMethod) -> None:
     """Write the cache file atomically and keep the newest ``CACHE_KEPT``."""
-    target = paths.calculator_dir / f"{CACHE_PREFIX}{method.key}.json"
+    target = cache_dir / f"{CACHE_PREFIX}{method.key}.json"
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
     temporary.write_text(method.to_json())
     os.replace(temporary, target)
-    cached = sorted(paths.calculator_dir.glob(f"{CACHE_PREFIX}*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
+    cached = sorted(cache_dir.glob(f"{CACHE_PREFIX}*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
     for stale in cached[CACHE_KEPT:]:
         stale.unlink(missing_ok=True)
 
 
-def _compile(paths: DataPaths, database: str) -> CompiledMethod:
+def _compile(cache_dir: Path, database: str) -> CompiledMethod:
     """``dbt compile --select calculator_method`` against a scratch profile; read the node back
     from the manifest dbt writes."""
-    scratch = paths.calculator_dir / "compile"
-    make_private_dirs(paths.root, scratch)
+    scratch = cache_dir / "compile"
+    scratch.mkdir(mode=0o700, parents=True, exist_ok=True)
     profile = (
         "greenbridge:\n  target: local\n  outputs:\n    local:\n      type: duckdb\n"
         f"      path: {json.dumps(str(scratch / f'{database}.duckdb'))}\n      threads: 1\n"
