@@ -31,8 +31,9 @@ bench: install
 	$(UV) run python -m tests.benchmarks.contract_validation_benchmark --write BENCHMARKS.md
 	$(UV) run python -m tests.benchmarks.calculator_benchmark --write BENCHMARKS.md
 
+# The UI opens the instance `greenbridge refresh` records its runs in (<data>/dagster/, or DAGSTER_HOME).
 dagster: install
-	$(UV) run dagster dev -w workspace.yaml
+	DAGSTER_HOME="$${DAGSTER_HOME:-$$($(UV) run --frozen python -m orchestration.instance)}" $(UV) run dagster dev -w workspace.yaml
 
 docs-contracts: install
 	$(UV) run python -m warehouse.contracts.dbt_properties

@@ -8,7 +8,8 @@ a step or a blocking check fails; a failed source stops the refresh before anyth
 
 ``greenbridge refresh --select raw/comtrade__china_car_exports --partition 2024-10..2024-12`` (or
 ``greenbridge backfill raw/comtrade__china_car_exports 2024-10..2024-12``) lands just that range.
-With ``DAGSTER_HOME`` set, runs are recorded in that Dagster instance and show in the UI.
+Runs are recorded in the data dir's Dagster instance (``<data>/dagster/``, or ``DAGSTER_HOME`` when
+set: orchestration/instance.py), which ``make dagster`` opens, so they show in the UI.
 
 ``greenbridge footprint --spec FILE.json --market ISO3 --year YYYY [--lifetime-km N] [--json]``
 computes one vehicle that is not in the catalogue with the same dbt method, against the reference
@@ -161,7 +162,7 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
         return EXIT_USAGE
     log_path = settings.data_dir / "logs" / f"{verb}-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    instance = _instance()
+    instance = _instance(settings.data_dir)
     results = []
     console = sys.stdout
     set_progress_stream(console)
@@ -192,13 +193,11 @@ def _snapshot(settings):
     return Snapshot(settings.snapshot_dir)
 
 
-def _instance():
-    """The Dagster instance of ``DAGSTER_HOME`` when set (runs then show in the UI), else ephemeral."""
-    if not os.environ.get("DAGSTER_HOME"):
-        return None
-    from dagster import DagsterInstance
+def _instance(data_dir: Path):
+    """The data dir's persistent Dagster instance (``DAGSTER_HOME`` overrides): runs show in the UI."""
+    from orchestration.instance import dagster_instance
 
-    return DagsterInstance.get()
+    return dagster_instance(data_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

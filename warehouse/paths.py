@@ -88,6 +88,12 @@ class DataPaths:
         return self.root / "calculator"
 
     @property
+    def dagster_home(self) -> Path:
+        """The data dir's Dagster instance (``dagster.yaml``, SQLite run and event storage), used by
+        the CLI and ``make dagster`` unless ``DAGSTER_HOME`` is set (orchestration/instance.py)."""
+        return self.root / "dagster"
+
+    @property
     def dbt_profiles_dir(self) -> Path:
         return self.root / "dbt"
 
