@@ -16,6 +16,11 @@ first needs dbt (``dbt_cli``), never at import.
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+from pathlib import Path
+
 from dagster_dbt import DbtCliResource, DbtProject
 
 from warehouse.dbt_profile import write_dbt_profile
@@ -38,10 +43,27 @@ def manifest_is_stale(project: DbtProject = DBT_PROJECT) -> bool:
     return manifest.stat().st_mtime < newest_source
 
 
+def dbt_executable() -> str:
+    """The ``dbt`` installed beside the interpreter running Greenbridge (the venv's), else the one on
+    PATH: a console script run as ``.venv/bin/greenbridge`` from cron or systemd has no activated
+    venv, so ``dbt`` is not on its PATH."""
+    beside = Path(sys.executable).with_name("dbt")  # not resolved: a venv's python is a symlink
+    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else "dbt"
+
+
+def put_dbt_on_path() -> None:
+    """Make the venv's bin folder reachable for what runs dbt by name (dagster-dbt's manifest
+    preparer under ``dagster dev`` and ``prepare_dbt_manifest``); a no-op when dbt is on PATH."""
+    executable = dbt_executable()
+    if executable != "dbt" and shutil.which("dbt") != executable:
+        os.environ["PATH"] = os.pathsep.join([str(Path(executable).parent), os.environ.get("PATH", "")])
+
+
 def prepare_dbt_manifest(project: DbtProject = DBT_PROJECT) -> bool:
     """Parse the dbt project when its manifest is missing or stale; True when dbt ran."""
     if not manifest_is_stale(project):
         return False
+    put_dbt_on_path()
     project.preparer.prepare(project)
     return True
 
@@ -49,6 +71,7 @@ def prepare_dbt_manifest(project: DbtProject = DBT_PROJECT) -> bool:
 def prepare_if_dev(project: DbtProject = DBT_PROJECT) -> None:
     """Under ``dagster dev`` only: re-parse a stale project when the code location loads."""
     if manifest_is_stale(project):
+        put_dbt_on_path()
         project.prepare_if_dev()
 
 
@@ -63,7 +86,8 @@ def dbt_cli(paths: DataPaths) -> DbtCliResource:
     """The dbt CLI for one data dir: writes the data dir's profile (its DuckDB file), then points dbt
     at it. Called when a run initialises the dbt resource, not when the Definitions are built."""
     write_dbt_profile(paths.ensure())
-    return DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir))
+    return DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir),
+                          dbt_executable=dbt_executable())
 
 
 if __name__ == "__main__":
