@@ -1,12 +1,14 @@
 """deploy/dagster.yaml against a real PostgreSQL (Debian's, started here on 127.0.0.1): the instance
 it describes loads (Postgres storage, the run queue, the warehouse pool limited to one step), a real
 Greenbridge run recorded in it can be read back through Dagster and with plain SQL, and the pool
-holds a step of one run while another run holds the warehouse."""
+holds a step of one run while another run holds the warehouse; and ``dagster-daemon``, run as the
+systemd unit runs it, takes a queued run from Postgres and runs it."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -21,6 +23,9 @@ from tests import local_postgres
 from warehouse.paths import REPO_ROOT
 
 DEPLOY_INSTANCE_YAML = REPO_ROOT / "deploy" / "dagster.yaml"
+WORKSPACE_YAML = REPO_ROOT / "workspace.yaml"
+# The venv's own executables, as the systemd units in deploy/systemd/ call them.
+VENV_BIN = Path(sys.executable).parent
 # A small source with one unpartitioned raw asset and its contract check: one run, a few seconds.
 SOURCE = "raw/worldbank__indicators"
 # How long a test waits for a run in another process to reach a state (a bound, not a measurement).
@@ -165,6 +170,35 @@ def test_a_warehouse_step_waits_while_another_run_holds_the_pool(deploy_home, tm
         assert storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots == []
 
 
+def test_the_daemon_launches_a_run_waiting_in_the_postgres_queue(deploy_home, tmp_path):
+    from dagster import AssetKey, DagsterRunStatus
+
+    source = AssetKey.from_user_string(SOURCE)
+    environment = dict(os.environ, GREENBRIDGE_DATA_DIR=str(tmp_path / "data"))
+    launched = subprocess.run([str(VENV_BIN / "dagster"), "job", "launch", "-w", str(WORKSPACE_YAML), "-j", "refresh_all",
+                               "-o", "__".join(source.path)], cwd=REPO_ROOT, env=environment, capture_output=True, text=True)
+    assert launched.returncode == 0, launched.stderr[-4000:]
+
+    with deploy_instance() as instance:
+        (queued,) = instance.get_runs()
+        assert queued.status == DagsterRunStatus.QUEUED, "the run coordinator queues; only the daemon launches"
+
+        log = tmp_path / "daemon.log"
+        with open(log, "w") as output:
+            # Its own process group: the code server and run workers it starts are ended with it.
+            daemon = subprocess.Popen([str(VENV_BIN / "dagster-daemon"), "run", "-w", str(WORKSPACE_YAML)], cwd=REPO_ROOT,
+                                      env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _wait_for(lambda: instance.get_run_by_id(queued.run_id).is_finished, daemon, log,
+                      "the daemon to launch and finish the queued run")
+            assert instance.get_run_by_id(queued.run_id).status == DagsterRunStatus.SUCCESS, log.read_text()
+            assert [record.run_id for record in instance.fetch_materializations(source, limit=10).records] == [queued.run_id]
+            # The schedules, sensors and the queue are worked by this daemon, whose heartbeats are in Postgres.
+            assert {"SCHEDULER", "SENSOR", "QUEUED_RUN_COORDINATOR"} <= set(instance.get_daemon_heartbeats())
+        finally:
+            _stop_process_group(daemon)
+
+
 def _wait_for(probe, process: subprocess.Popen, log: Path, what: str):
     """Poll ``probe`` until it returns something truthy; fail naming ``what`` if the process exits
     first or PATIENCE_S pass."""
@@ -178,3 +212,17 @@ def _wait_for(probe, process: subprocess.Popen, log: Path, what: str):
         time.sleep(0.5)
     pytest.fail(f"gave up after {PATIENCE_S} s waiting for {what}:\n{log.read_text()}")
 
+
+def _stop_process_group(process: subprocess.Popen) -> None:
+    """End a process started in its own session, then whatever it started that outlived it."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
