@@ -80,6 +80,8 @@ def test_the_deploy_instance_loads_postgres_storage_the_run_queue_and_a_one_step
         # The queue holds back a run whose steps would only wait for the warehouse.
         assert concurrency.run_queue_config.should_block_op_concurrency_limited_runs
         assert instance.run_monitoring_enabled
+        # A run whose process died is failed in bounded time and its warehouse slot freed.
+        assert instance.run_monitoring_max_runtime_seconds > 0
         assert instance.run_monitoring_settings["free_slots_after_run_end_seconds"] > 0
         assert not instance.telemetry_enabled
         # Before any run the pool has no row yet, and reports the instance's default.
