@@ -3,8 +3,14 @@
 ``greenbridge refresh [--live] [--snapshot-dir DIR] [--data-dir DIR]`` lands every source (each
 partitioned source over its default partitions: offline, every partition the snapshot holds; live,
 the newest few), then rebuilds the dbt models, runs the checks and publishes Parquet, with the same
-Definitions the Dagster UI loads. It prints progress per step and a summary, and exits non-zero when
-a step or a blocking check fails; a failed source stops the refresh before anything is published.
+Definitions the Dagster UI loads. It prints progress per step and a summary. Each source lands on
+its own: one that fails (its cause named: DNS, refused, timeout, HTTP status, schema drift) keeps
+its last good raw table, the others land, and the models, checks and publication run on them; the
+publication goes ahead while the failed source's last good landing is within its freshness window
+(named as stale in the summary, the run's metadata and data_quality_results) and is refused past
+it (orchestration/stale_sources.py). ``--strict`` stops at the first failure instead. Exit codes:
+0 published (or nothing to publish) with every source fresh, 3 published with stale sources,
+1 a step or a blocking check failed (nothing published), 2 a usage error.
 
 ``greenbridge refresh --select raw/comtrade__china_car_exports --partition 2024-10..2024-12`` (or
 ``greenbridge backfill raw/comtrade__china_car_exports 2024-10..2024-12``) lands just that range.
@@ -29,6 +35,7 @@ from warehouse.paths import DEFAULT_DATA_DIR, DEFAULT_SNAPSHOT_DIR
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_PUBLISHED_STALE = 3  # published, but some source failed and its last good data was used
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     refresh = commands.add_parser("refresh", help="run the full refresh: sources -> dbt -> checks -> Parquet")
     _add_run_options(refresh)
+    refresh.add_argument("--strict", action="store_true",
+                         help="stop at the first source that fails, publishing nothing (default: land the others, "
+                              "rebuild on the failed one's last good data and publish while it is fresh enough)")
     refresh.add_argument("--select", nargs="+", metavar="ASSET_KEY", default=None,
                          help="only these assets, e.g. raw/comtrade__china_car_exports (default: everything)")
     refresh.add_argument("--partition", metavar="KEY[..KEY]", default=None,
@@ -105,7 +115,7 @@ def plan_runs(defs, settings, select: list[str] | None, partition: str | None) -
             if keys:
                 runs.append((f"{source.key.to_user_string()} {keys[0]}..{keys[-1]}", defs.resolve_job_def(source.job_name),
                              partition_range_tags(keys[0], keys[-1])))
-        return [*runs, ("refresh_all", defs.resolve_job_def("refresh_all"), {})]
+        return [*runs, (REFRESH_ALL, defs.resolve_job_def(REFRESH_ALL), {})]
     keys = [AssetKey.from_user_string(text) for text in select]
     partitioned_keys = {source.key for source in PARTITIONED_SOURCES}
     runs = []
@@ -135,7 +145,7 @@ def plan_runs(defs, settings, select: list[str] | None, partition: str | None) -
 
 
 def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: list[str] | None = None,
-        partition: str | None = None, verb: str = "refresh") -> int:
+        partition: str | None = None, verb: str = "refresh", strict: bool = False) -> int:
     # The Definitions read the dbt manifest and never parse on import: prepare it first.
     from orchestration.dbt_project import prepare_dbt_manifest
 
@@ -163,28 +173,106 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
     log_path = settings.data_dir / "logs" / f"{verb}-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     instance = _instance(settings.data_dir)
+    from orchestration.run_recovery import end_orphaned_runs, process_tags
+
+    orphaned = end_orphaned_runs(instance)
+    if orphaned:
+        print(f"  ended {len(orphaned)} run(s) left by a greenbridge process that died "
+              f"(their warehouse slot freed): {', '.join(run_id[:8] for run_id in orphaned)}")
     results = []
     console = sys.stdout
     set_progress_stream(console)
+    # Sources land independently: one that fails keeps its last good raw table and the rest goes on
+    # (orchestration/stale_sources.py judges at publication whether that data is still fresh
+    # enough). --strict, and a selection of assets, stop at the first failure instead.
+    isolate = not strict and not select
+    failed_sources: set = set()
+    contract_broken: set = set()
     try:
         # dbt and the libraries print their own detail; it goes to the run log, progress to the console.
         with open(log_path, "w") as log, contextlib.redirect_stdout(log):
-            for label, job, tags in runs:
+            pending = list(runs)
+            while pending:
+                label, job, tags = pending.pop(0)
+                if isolate and label == REFRESH_ALL and (failed_sources or contract_broken):
+                    tags = {**tags, **_failed_source_tags(failed_sources, contract_broken)}
                 print(f"== {label}", file=console, flush=True)
                 result = job.execute_in_process(raise_on_error=False, run_config={"loggers": {"progress": {}}},
-                                                tags=tags, instance=instance)
+                                                tags={**tags, **process_tags()}, instance=instance)
                 results.append(result)
-                if summarise(result, 0).failed:
+                if not summarise(result, 0).failed:
+                    continue
+                if not isolate:
                     # A failed source (or a source whose rows broke its contract) must not be followed
                     # by a publication from stale or partial inputs.
                     break
+                failed, broken, other_failures = _source_failures(result)
+                failed_sources |= failed
+                contract_broken |= broken
+                if label == REFRESH_ALL and (failed or broken) and not other_failures:
+                    # Its sources failed, so nothing downstream ran: rebuild from what the warehouse holds.
+                    pending.append((REBUILD, _rebuild_job(defs), _failed_source_tags(failed_sources, contract_broken)))
     finally:
         set_progress_stream(None)
     summary = summarise(results, time.monotonic() - started)
+    if failed_sources or contract_broken:
+        from orchestration.stale_sources import judge
+
+        summary.stale_sources = [source.describe() for source in judge(instance, failed_sources, contract_broken)]
     print(summary.render())
     print(f"  full log: {log_path}")
     print(f"  published Parquet: {settings.data_dir / 'published'}")
+    if isolate and (failed_sources or contract_broken) and summary.published:
+        return EXIT_PUBLISHED_STALE
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+REFRESH_ALL = "refresh_all"
+REBUILD = "rebuild on the last good data of the failed sources"
+
+
+def _failed_source_tags(failed: set, broken: set) -> dict[str, str]:
+    from orchestration.stale_sources import BROKEN_CONTRACT_TAG, FAILED_SOURCES_TAG, encode
+
+    tags = {FAILED_SOURCES_TAG: encode(failed)} if failed else {}
+    return {**tags, BROKEN_CONTRACT_TAG: encode(broken)} if broken else tags
+
+
+def _source_keys_by_step() -> dict[str, set]:
+    from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
+
+    return {asset.op.name: set(asset.keys) for asset in RAW_SOURCE_ASSETS}
+
+
+def _source_failures(result) -> tuple[set, set, list[str]]:
+    """A run's raw sources that failed to land, those whose rows broke their contract, and the
+    steps that failed that are not sources."""
+    from dagster import AssetCheckSeverity, DagsterEventType
+
+    by_step = _source_keys_by_step()
+    source_keys = set().union(*by_step.values())
+    failed, broken, others = set(), set(), []
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.STEP_FAILURE:
+            if event.step_key in by_step:
+                failed |= by_step[event.step_key]
+            else:
+                others.append(event.step_key)
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if (not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
+                    and evaluation.asset_key in source_keys):
+                broken.add(evaluation.asset_key)
+    return failed, broken, others
+
+
+def _rebuild_job(defs):
+    """refresh_all without the raw sources: the models, checks and publication on what the warehouse holds."""
+    from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
+
+    full = defs.resolve_job_def(REFRESH_ALL)
+    source_keys = {key for asset in RAW_SOURCE_ASSETS for key in asset.keys}
+    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) - source_keys)
 
 
 def _snapshot(settings):
@@ -204,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("DAGSTER_DBT_TERMINATION_TIMEOUT_SECONDS", "25")
     if args.command == "refresh":
-        return run(args.live, args.snapshot_dir, args.data_dir, args.select, args.partition)
+        return run(args.live, args.snapshot_dir, args.data_dir, args.select, args.partition, strict=args.strict)
     if args.command == "backfill":
         return run(args.live, args.snapshot_dir, args.data_dir, [args.asset_key], args.partitions, verb="backfill")
     if args.command == "footprint":

@@ -117,6 +117,8 @@ class RunSummary:
     failed_steps: list[str] = field(default_factory=list)
     # check name -> what it reported (the rule and what was observed)
     descriptions: dict[str, str] = field(default_factory=dict)
+    # sources that failed to land and were published on their last good data (orchestration/stale_sources.py)
+    stale_sources: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -133,6 +135,10 @@ class RunSummary:
             lines += [f"    {table}: {rows} rows" for table, rows in sorted(self.published.items())]
         else:
             lines.append("  published tables: none (the previous publication is unchanged)")
+        if self.stale_sources:
+            lines.append("  published with STALE sources (they failed to land; their last good data was used):"
+                         if self.published else "  sources that failed to land:")
+            lines += [f"    {text}" for text in self.stale_sources]
         lines.append(f"  checks: {len(self.checks_passed)} passed, {len(self.checks_warned)} warnings, "
                      f"{len(self.checks_failed)} failed")
         lines += [f"    FAILED {name}" + (" (blocking)" if name in self.blocking_failed else "") + self._detail(name)

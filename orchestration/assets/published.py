@@ -15,9 +15,11 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, Materia
 from orchestration.automation import follow_upstream
 from orchestration.calculator.reference import REFERENCE_FILE, build_reference, discard
 from orchestration.checks.publication_gate import failed_error_checks
+from orchestration.stale_sources import BROKEN_CONTRACT_TAG, FAILED_SOURCES_TAG, STALE_SOURCE_RULE, decode, judge
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.contracts.registry import PUBLISHED_TABLES, contract_for
 from warehouse.publish import publish_tables
+from warehouse.quality.results import CheckOutcome, write_check_results
 
 
 def _spec(table: str) -> AssetSpec:
@@ -47,6 +49,7 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
             metadata={"failed_checks": MetadataValue.json(failed)},
         )
     paths = warehouse.paths
+    stale = _stale_sources(context, paths)
     tables = {table: (contract_for(table), warehouse.store.read_arrow(f"marts.{table}")) for table in PUBLISHED_TABLES}
     # The calculator's reference goes into the same version: greenbridge footprint then computes
     # against exactly this publication, without the warehouse (orchestration/calculator/reference.py).
@@ -69,5 +72,32 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
                 "bytes": entry.bytes,
                 "data_quality_results": MetadataValue.path(str(paths.data_quality_results_dir / f"run_id={context.run_id}")),
                 "data_docs": MetadataValue.path(str(paths.data_docs_dir / "index.html")),
+                "stale_sources": MetadataValue.json([source.describe() for source in stale]),
             },
         )
+
+
+def _stale_sources(context: AssetExecutionContext, paths):
+    """The sources that failed to land in this refresh (run tags, orchestration/stale_sources.py):
+    published on their last good data, or the publication refused naming them."""
+    tags = context.run.tags
+    stale = judge(context.instance, decode(tags.get(FAILED_SOURCES_TAG)), decode(tags.get(BROKEN_CONTRACT_TAG)))
+    if not stale:
+        return []
+    blocked = [source for source in stale if not source.publishable]
+    write_check_results(paths, context.run_id, "published_parquet", [CheckOutcome(
+        check_name="stale_source", rule_id=STALE_SOURCE_RULE, asset=source.asset_key.to_user_string(),
+        severity="ERROR" if source in blocked else "WARN", passed=False,
+        outcome="publication refused" if source in blocked else "published on its last good data",
+        observed=source.describe(),
+        expected=f"a landing within {source.fail_window.days} days" if source.fail_window else "a good landing",
+    ) for source in stale])
+    if blocked:
+        raise Failure(
+            description=f"publication refused, the previous Parquet is unchanged: {STALE_SOURCE_RULE}: "
+                        + "; ".join(source.describe() for source in blocked),
+            metadata={"blocked_sources": MetadataValue.json([source.describe() for source in blocked])},
+        )
+    for source in stale:
+        context.log.warning(f"{STALE_SOURCE_RULE}: published on stale data of {source.describe()}")
+    return stale

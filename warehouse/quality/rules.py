@@ -119,6 +119,11 @@ RULES: dict[str, Rule] = {rule.rule_id: rule for rule in (
     Rule("DQ-PLAUSIBILITY", "Physical plausibility",
          _PLAUSIBILITY_REQUIREMENT,
          BLOCKING, "method-reference.md §5.6 item 8, §6.4; Ankathi et al. 2024 (battery ranges)"),
+    Rule("DQ-FRESHNESS", "Source freshness",
+         "A source that failed to land in a refresh is published from its last good data only while that landing "
+         "is within the source's freshness window (orchestration/freshness.py), and is then named as stale; past "
+         "the window, with no good landing, or with rows that broke its contract, the publication is blocked",
+         WARNING, "standard.md data-quality requirements (time validity); Greenbridge operations (issue 13)"),
     Rule("DQ-RECONCILIATION", "Reconciliation",
          "Loaded source data agree with independent reference figures within each reference's tolerance",
          BLOCKING, "shared/docs/sources.md (China HS 8703 exports); shared/docs/standard.md (2021 study figures)"),
