@@ -63,7 +63,7 @@ def deploy_instance():
 
 
 def test_the_deploy_instance_loads_postgres_storage_the_run_queue_and_a_one_step_warehouse_pool(deploy_home):
-    from dagster._core.run_coordinator import QueuedRunCoordinator
+    from dagster import QueuedRunCoordinator
     from dagster._core.instance.config import PoolGranularity
     from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
