@@ -31,9 +31,11 @@ bench: install
 	$(UV) run python -m tests.benchmarks.contract_validation_benchmark --write BENCHMARKS.md
 	$(UV) run python -m tests.benchmarks.calculator_benchmark --write BENCHMARKS.md
 
-# The UI opens the instance `greenbridge refresh` records its runs in (<data>/dagster/, or DAGSTER_HOME).
+# The UI opens the instance `greenbridge refresh` records its runs in (<data>/dagster/, or DAGSTER_HOME,
+# which orchestration.instance prints when set). If that step fails, so does the target: dagster dev
+# never falls back to a temporary instance that would show no run.
 dagster: install
-	DAGSTER_HOME="$${DAGSTER_HOME:-$$($(UV) run --frozen python -m orchestration.instance)}" $(UV) run dagster dev -w workspace.yaml
+	home="$$($(UV) run --frozen python -m orchestration.instance)" && DAGSTER_HOME="$$home" $(UV) run dagster dev -w workspace.yaml
 
 docs-contracts: install
 	$(UV) run python -m warehouse.contracts.dbt_properties
