@@ -115,7 +115,8 @@ def plan_runs(defs, settings, select: list[str] | None, partition: str | None) -
             if keys:
                 runs.append((f"{source.key.to_user_string()} {keys[0]}..{keys[-1]}", defs.resolve_job_def(source.job_name),
                              partition_range_tags(keys[0], keys[-1])))
-        return [*runs, (REFRESH_ALL, defs.resolve_job_def(REFRESH_ALL), {})]
+        # refresh_all in two runs: its sources, then (run() decides) the models, checks and publication.
+        return [*runs, (SOURCES, _sources_job(defs), {})]
     keys = [AssetKey.from_user_string(text) for text in select]
     partitioned_keys = {source.key for source in PARTITIONED_SOURCES}
     runs = []
@@ -188,30 +189,33 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
     isolate = not strict and not select
     failed_sources: set = set()
     contract_broken: set = set()
+    unchanged_since = None
     try:
         # dbt and the libraries print their own detail; it goes to the run log, progress to the console.
         with open(log_path, "w") as log, contextlib.redirect_stdout(log):
             pending = list(runs)
             while pending:
                 label, job, tags = pending.pop(0)
-                if isolate and label == REFRESH_ALL and (failed_sources or contract_broken):
-                    tags = {**tags, **_failed_source_tags(failed_sources, contract_broken)}
                 print(f"== {label}", file=console, flush=True)
                 result = job.execute_in_process(raise_on_error=False, run_config={"loggers": {"progress": {}}},
                                                 tags={**tags, **process_tags()}, instance=instance)
                 results.append(result)
-                if not summarise(result, 0).failed:
-                    continue
-                if not isolate:
-                    # A failed source (or a source whose rows broke its contract) must not be followed
-                    # by a publication from stale or partial inputs.
-                    break
-                failed, broken, other_failures = _source_failures(result)
-                failed_sources |= failed
-                contract_broken |= broken
-                if label == REFRESH_ALL and (failed or broken) and not other_failures:
-                    # Its sources failed, so nothing downstream ran: rebuild from what the warehouse holds.
-                    pending.append((REBUILD, _rebuild_job(defs), _failed_source_tags(failed_sources, contract_broken)))
+                if summarise(result, 0).failed:
+                    if not isolate:
+                        # A failed source (or a source whose rows broke its contract) must not be
+                        # followed by a publication from stale or partial inputs.
+                        break
+                    failed, broken, other_failures = _source_failures(result)
+                    failed_sources |= failed
+                    contract_broken |= broken
+                    if other_failures:
+                        break
+                if label == SOURCES:
+                    if not (failed_sources or contract_broken):
+                        unchanged_since = _unchanged_publication(instance, settings)
+                        if unchanged_since:
+                            break
+                    pending.append((BUILD, _build_job(defs), _failed_source_tags(failed_sources, contract_broken)))
     finally:
         set_progress_stream(None)
     summary = summarise(results, time.monotonic() - started)
@@ -220,6 +224,9 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
 
         summary.stale_sources = [source.describe() for source in judge(instance, failed_sources, contract_broken)]
     print(summary.render())
+    if unchanged_since:
+        print(f"  nothing changed: every source's bytes, the seeds and the code are those the current "
+              f"publication (run {unchanged_since[:8]}) was computed from; nothing rebuilt, the publication stands")
     print(f"  full log: {log_path}")
     print(f"  published Parquet: {settings.data_dir / 'published'}")
     if isolate and (failed_sources or contract_broken) and summary.published:
@@ -228,7 +235,8 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
 
 
 REFRESH_ALL = "refresh_all"
-REBUILD = "rebuild on the last good data of the failed sources"
+SOURCES = "refresh_all: sources"
+BUILD = "refresh_all: models, checks, publication"
 
 
 def _failed_source_tags(failed: set, broken: set) -> dict[str, str]:
@@ -266,13 +274,44 @@ def _source_failures(result) -> tuple[set, set, list[str]]:
     return failed, broken, others
 
 
-def _rebuild_job(defs):
-    """refresh_all without the raw sources: the models, checks and publication on what the warehouse holds."""
+def _source_keys() -> set:
     from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
 
+    return {key for asset in RAW_SOURCE_ASSETS for key in asset.keys}
+
+
+def _sources_job(defs):
+    """refresh_all's unpartitioned raw sources."""
     full = defs.resolve_job_def(REFRESH_ALL)
-    source_keys = {key for asset in RAW_SOURCE_ASSETS for key in asset.keys}
-    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) - source_keys)
+    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) & _source_keys())
+
+
+def _build_job(defs):
+    """refresh_all without the raw sources: the models, checks and publication on what the warehouse holds."""
+    full = defs.resolve_job_def(REFRESH_ALL)
+    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) - _source_keys())
+
+
+def _unchanged_publication(instance, settings) -> str | None:
+    """The run id of the current publication when it was computed from exactly the inputs the
+    warehouse now holds (orchestration/incremental.py); None when something changed."""
+    from dagster import AssetKey
+
+    from orchestration.incremental import inputs_fingerprint, published_fingerprint, raw_source_tables
+    from warehouse.contracts.registry import PUBLISHED_TABLES
+    from warehouse.duckdb_store import Warehouse
+    from warehouse.paths import DataPaths
+
+    paths = DataPaths.at(settings.data_dir)
+    key = AssetKey(["published", PUBLISHED_TABLES[0]])
+    recorded = published_fingerprint(instance, key, paths.published_manifest)
+    if recorded is None:
+        return None
+    store = Warehouse(paths.warehouse_file)
+    now = inputs_fingerprint(lambda sql: list(store.query_frame(sql).itertuples(index=False)), raw_source_tables())
+    if now != recorded:
+        return None
+    return instance.get_latest_materialization_event(key).run_id
 
 
 def _snapshot(settings):

@@ -7,18 +7,29 @@ symlink, ``published/current`` (warehouse/publish.py). Each table's metadata giv
 (a symlink through ``current``), the version folder holding the bytes, and links the run's
 data-quality results and GX Data Docs, published beside the Parquet. The same version holds the
 calculator's reference (``reference.duckdb``: the compiled method and the relations it reads), so
-``greenbridge footprint`` computes against the last good publication without the warehouse.
+``greenbridge footprint`` computes against the last good publication without the warehouse, and
+what BI tools need beside the Parquet: the catalogue ``greenbridge.duckdb`` (one view per table,
+warehouse/bi_catalogue.py), the data dictionary from the contracts (``data_dictionary.parquet`` and
+``.md``, warehouse/data_dictionary.py) and the dbt docs site (``dbt_docs.html``, orchestration/dbt_docs.py).
 """
 
+import tempfile
+from pathlib import Path
+
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, ResourceParam, TableColumn, TableSchema, multi_asset
+from dagster_dbt import DbtCliResource
 
 from orchestration.automation import follow_upstream
 from orchestration.calculator.reference import REFERENCE_FILE, build_reference, discard
 from orchestration.checks.publication_gate import failed_error_checks
+from orchestration.incremental import FINGERPRINT_METADATA, inputs_fingerprint, raw_source_tables
+from orchestration.dbt_docs import DOCS_FILE, dbt_docs_page
 from orchestration.stale_sources import BROKEN_CONTRACT_TAG, FAILED_SOURCES_TAG, STALE_SOURCE_RULE, decode, judge
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
+from warehouse.bi_catalogue import CATALOGUE_FILE, CatalogueView, write_catalogue
 from warehouse.contracts.registry import PUBLISHED_TABLES, contract_for
-from warehouse.publish import publish_tables
+from warehouse.data_dictionary import DICTIONARY_CONTRACT, MARKDOWN_FILE, PARQUET_FILE, write_data_dictionary
+from warehouse.publish import PART_FILE, publish_tables
 from warehouse.quality.results import CheckOutcome, write_check_results
 
 
@@ -40,7 +51,8 @@ def _spec(table: str) -> AssetSpec:
 
 
 @multi_asset(specs=[_spec(table) for table in PUBLISHED_TABLES], pool=WAREHOUSE_POOL, op_tags=WAREHOUSE_TAGS)
-def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[WarehouseResource]):
+def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[WarehouseResource],
+                      dbt: ResourceParam[DbtCliResource]):
     failed = failed_error_checks(context.instance, context.run_id)
     if failed:
         raise Failure(
@@ -50,6 +62,8 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
         )
     paths = warehouse.paths
     stale = _stale_sources(context, paths)
+    fingerprint = inputs_fingerprint(lambda sql: list(warehouse.store.query_frame(sql).itertuples(index=False)),
+                                     raw_source_tables())
     tables = {table: (contract_for(table), warehouse.store.read_arrow(f"marts.{table}")) for table in PUBLISHED_TABLES}
     # The calculator's reference goes into the same version: greenbridge footprint then computes
     # against exactly this publication, without the warehouse (orchestration/calculator/reference.py).
@@ -57,7 +71,11 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
     context.log.info(f"calculator reference: {len(reference.method.relations)} relations, method "
                      f"{reference.method.sql_sha256[:12]} ({'compiled by dbt' if reference.compiled else 'cached'})")
     try:
-        published = publish_tables(paths, context.run_id, tables, files={REFERENCE_FILE: reference.path})
+        docs = dbt_docs_page(paths, dbt, warehouse.store)
+        context.log.info(f"dbt docs: {'generated' if docs.generated else 'cached'} for manifest {docs.manifest_sha256[:12]}")
+        with tempfile.TemporaryDirectory(prefix="greenbridge-bi-") as folder:
+            files = {REFERENCE_FILE: reference.path, DOCS_FILE: docs.path, **write_bi_files(Path(folder))}
+            published = publish_tables(paths, context.run_id, tables, files=files)
     finally:
         discard(reference)
     for entry in published:
@@ -73,8 +91,26 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
                 "data_quality_results": MetadataValue.path(str(paths.data_quality_results_dir / f"run_id={context.run_id}")),
                 "data_docs": MetadataValue.path(str(paths.data_docs_dir / "index.html")),
                 "stale_sources": MetadataValue.json([source.describe() for source in stale]),
+                FINGERPRINT_METADATA: fingerprint,
+                **{key: MetadataValue.path(str(paths.publication_version_dir(entry.version) / name))
+                   for key, name in BI_FILES_METADATA.items()},
             },
         )
+
+
+# Metadata key on every published table -> the file of its version the key names.
+BI_FILES_METADATA = {"bi_catalogue": CATALOGUE_FILE, "data_dictionary": MARKDOWN_FILE, "dbt_docs": DOCS_FILE}
+
+
+def write_bi_files(folder: Path) -> dict[str, Path]:
+    """The catalogue and the data dictionary of the published tables, written into ``folder``;
+    returns file name -> path, for ``publish_tables(files=)``."""
+    contracts = [contract_for(table) for table in PUBLISHED_TABLES]
+    files = write_data_dictionary(folder, contracts)
+    views = [CatalogueView(contract, f"{contract.name}/{PART_FILE}") for contract in contracts]
+    views.append(CatalogueView(DICTIONARY_CONTRACT, PARQUET_FILE))
+    files[CATALOGUE_FILE] = write_catalogue(folder / CATALOGUE_FILE, views)
+    return files
 
 
 def _stale_sources(context: AssetExecutionContext, paths):

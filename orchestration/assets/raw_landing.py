@@ -11,11 +11,12 @@ carbon balance) are quarantined with the rule and reason (``quality.quarantine``
 with severity ERROR, so nothing downstream runs and the previous publication stays as it was.
 """
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, Failure, MaterializeResult, MetadataValue
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, DataVersion, Failure, MaterializeResult, MetadataValue
 
 from connectors.credentials import contains_secret, scrub, scrub_value
 from connectors.errors import SourceError
@@ -114,7 +115,10 @@ def land_raw_table(
     yield _contract_check_result(context, warehouse, contract, source, rows, quarantine, quarantined_rows, rule_failures)
     metadata = _metadata(contract, rows, keys, [record for _, record in records], notes)
     metadata["quarantined_rows"] = quarantined_rows
-    yield MaterializeResult(metadata=metadata)
+    # The source bytes this landing holds: an unchanged source keeps its data version, which the UI
+    # shows and orchestration/incremental.py compares.
+    yield MaterializeResult(metadata=metadata, data_version=bytes_version(
+        (str(key), record.sha256) for key, record in records))
 
 
 def _contract_check_result(context, warehouse, contract: TableContract, source: str, rows: int,
@@ -147,6 +151,11 @@ def _contract_check_result(context, warehouse, contract: TableContract, source: 
         description=None if passed else scrub(f"[{source}] {', '.join(sorted(by_rule))}: {observed}")[:2000],
         metadata=metadata,
     )
+
+
+def bytes_version(partition_digests) -> DataVersion:
+    """A data version from (partition key, sha256) pairs of the bytes landed."""
+    return DataVersion(sha256_hex(json.dumps(sorted(set(partition_digests))).encode())[:24])
 
 
 def _record(fetch: RawFetch, digest: str, raw_path, row_count: int) -> FetchRecord:
