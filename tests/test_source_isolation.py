@@ -94,3 +94,26 @@ def test_the_freshness_window_decides():
     assert not StaleSource(COMTRADE, None, window).publishable
     assert not StaleSource(COMTRADE, now, window, contract_broken=True).publishable
     assert "46.0 days ago (freshness window 45 days)" in StaleSource(COMTRADE, now - timedelta(days=46), window).describe()
+
+
+LIVE_SOURCES = ("owid_energy", "ember", "comtrade", "comtrade_partner_areas", "worldbank", "eea_co2cars",
+                "epa_fueleconomy", "owid_grapher_ev_sales", "owid_grapher_ev_share")
+
+
+def test_a_live_refresh_with_unreachable_sources_publishes_them_as_stale(tmp_path, refreshed_data_dir, capsys,
+                                                                          monkeypatch):
+    """Every live endpoint on a closed loopback port: each source fails naming the refused connection,
+    and the last good data (landed by the fixture's refresh, minutes ago) is published, named stale."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(refreshed_data_dir, data_dir, symlinks=True)
+    for source in LIVE_SOURCES:
+        monkeypatch.setenv(f"GREENBRIDGE_ENDPOINT_{source.upper()}", "http://127.0.0.1:9")
+    monkeypatch.setenv("GREENBRIDGE_LIMIT_FETCH_DEADLINE_S", "0.5")  # no retries: fail at the first refusal
+    capsys.readouterr()
+    code = greenbridge_main(["refresh", "--live", "--data-dir", str(data_dir)])
+    output = capsys.readouterr().out
+    assert code == EXIT_PUBLISHED_STALE, output[-3000:]
+    assert "connection refused" in output
+    assert "published with STALE sources" in output
+    for table in ("comtrade__china_car_exports", "owid_energy__grid_carbon_intensity", "worldbank__indicators"):
+        assert f"raw/{table}: last landed" in output
