@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--strict", action="store_true",
                          help="stop at the first source that fails, publishing nothing (default: land the others, "
                               "rebuild on the failed one's last good data and publish while it is fresh enough)")
+    refresh.add_argument("--force", action="store_true",
+                         help="rebuild and publish even when no source, seed or code changed since the current publication")
     refresh.add_argument("--select", nargs="+", metavar="ASSET_KEY", default=None,
                          help="only these assets, e.g. raw/comtrade__china_car_exports (default: everything)")
     refresh.add_argument("--partition", metavar="KEY[..KEY]", default=None,
@@ -146,7 +148,7 @@ def plan_runs(defs, settings, select: list[str] | None, partition: str | None) -
 
 
 def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: list[str] | None = None,
-        partition: str | None = None, verb: str = "refresh", strict: bool = False) -> int:
+        partition: str | None = None, verb: str = "refresh", strict: bool = False, force: bool = False) -> int:
     # The Definitions read the dbt manifest and never parse on import: prepare it first.
     from orchestration.dbt_project import prepare_dbt_manifest
 
@@ -211,7 +213,7 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
                     if other_failures:
                         break
                 if label == SOURCES:
-                    if not (failed_sources or contract_broken):
+                    if not (failed_sources or contract_broken or force):
                         unchanged_since = _unchanged_publication(instance, settings)
                         if unchanged_since:
                             break
@@ -331,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("DAGSTER_DBT_TERMINATION_TIMEOUT_SECONDS", "25")
     if args.command == "refresh":
-        return run(args.live, args.snapshot_dir, args.data_dir, args.select, args.partition, strict=args.strict)
+        return run(args.live, args.snapshot_dir, args.data_dir, args.select, args.partition, strict=args.strict,
+                   force=args.force)
     if args.command == "backfill":
         return run(args.live, args.snapshot_dir, args.data_dir, [args.asset_key], args.partitions, verb="backfill")
     if args.command == "footprint":
