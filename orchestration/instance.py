@@ -8,9 +8,10 @@ one step at a time, and telemetry off unless ``GREENBRIDGE_DAGSTER_TELEMETRY=1``
 still overrides: when set, that instance is used as it is (its ``dagster.yaml`` is the user's and is
 never written here).
 
-    python -m orchestration.instance [DATA_DIR]   # prepare it (and release the pool slots of runs
-                                                  # whose process died); prints the DAGSTER_HOME to
-                                                  # use (default: GREENBRIDGE_DATA_DIR, else ./data)
+    python -m orchestration.instance [DATA_DIR]   # prepare it, end the runs of greenbridge processes
+                                                  # that died (orchestration/run_recovery.py); prints
+                                                  # the DAGSTER_HOME to use (default:
+                                                  # GREENBRIDGE_DATA_DIR, else ./data)
 """
 
 from __future__ import annotations
@@ -40,17 +41,11 @@ def instance_config(home: Path, telemetry: bool) -> dict:
     }
 
 
-def user_dagster_home() -> Path | None:
-    """``DAGSTER_HOME`` when set: the user's instance, used as it is."""
-    value = os.environ.get("DAGSTER_HOME")
-    return Path(value) if value else None
-
-
 def dagster_home(data_dir: Path | None = None) -> Path:
     """The instance folder in use: ``DAGSTER_HOME`` when set, else the data dir's (prepared)."""
-    override = user_dagster_home()
-    if override is not None:
-        return override
+    override = os.environ.get("DAGSTER_HOME")
+    if override:
+        return Path(override)
     if data_dir is None:
         from orchestration.settings import Settings
 
@@ -73,24 +68,17 @@ def prepare(home: Path) -> Path:
 
 
 def dagster_instance(data_dir: Path | None = None):
-    """The persistent instance for a data dir (see the module docstring). The data dir's own
-    instance first has the pool slots of runs whose process died released (say so on stderr), so
-    the run about to start does not wait for them forever (orchestration/abandoned_runs.py)."""
+    """The persistent instance for a data dir (see the module docstring)."""
     from dagster import DagsterInstance
 
-    from orchestration.abandoned_runs import release_abandoned_runs
-
-    own = user_dagster_home() is None
-    instance = DagsterInstance.from_config(str(dagster_home(data_dir)))
-    if own:
-        for run in release_abandoned_runs(instance):
-            print(f"greenbridge: {run.describe()}", file=sys.stderr)
-    return instance
+    return DagsterInstance.from_config(str(dagster_home(data_dir)))
 
 
 if __name__ == "__main__":
+    from orchestration.run_recovery import end_orphaned_runs
+
     data_dir_argument = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    if user_dagster_home() is None:
-        # make dagster: the UI's runs do not wait behind a pool slot a dead process holds either.
-        dagster_instance(data_dir_argument)
+    # make dagster: the UI's runs must not wait behind the pool slot of a greenbridge process that died.
+    for run_id in end_orphaned_runs(dagster_instance(data_dir_argument)):
+        print(f"ended run {run_id}, left by a greenbridge process that died (its warehouse slot freed)", file=sys.stderr)
     print(dagster_home(data_dir_argument))

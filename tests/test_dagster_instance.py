@@ -1,7 +1,8 @@
 """The Dagster instance runs are recorded in (orchestration/instance.py), with real runs: each data dir
 has its own (``<data>/dagster/``), ``DAGSTER_HOME`` set by the user overrides it and is used as it
-is, telemetry is the user's choice, and a run whose process was killed while it held the warehouse
-pool's slot does not make the next refresh wait forever (orchestration/abandoned_runs.py)."""
+is, telemetry is the user's choice, and ``make dagster`` first ends a run whose greenbridge process
+was killed while it held the warehouse pool's slot (orchestration/run_recovery.py), so the UI's runs
+do not wait for that slot forever."""
 
 from __future__ import annotations
 
@@ -16,19 +17,20 @@ import yaml
 from dagster import AssetKey, DagsterInstance, DagsterRunStatus
 
 from orchestration.cli import main as greenbridge_main
-from orchestration.instance import TELEMETRY_VARIABLE, dagster_home, dagster_instance, prepare
+from orchestration.instance import TELEMETRY_VARIABLE, dagster_home, prepare
 from orchestration.resources import WAREHOUSE_POOL
 from tests.test_deploy_postgres import SOURCE, _stop_process_group, _wait_for
 from warehouse.paths import REPO_ROOT, DataPaths
 
 # A process that runs a one-step job holding the warehouse pool's slot in a data dir's instance,
-# says so in a file, and waits to be killed.
+# tagged as the CLI tags its runs, says so in a file, and waits to be killed.
 POOL_HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from dagster import job, op
     from orchestration.instance import dagster_instance
     from orchestration.resources import WAREHOUSE_POOL
+    from orchestration.run_recovery import process_tags
 
     @op(pool=WAREHOUSE_POOL)
     def hold_the_warehouse():
@@ -39,7 +41,7 @@ POOL_HOLDER = textwrap.dedent("""
     def holds_the_warehouse_pool():
         hold_the_warehouse()
 
-    holds_the_warehouse_pool.execute_in_process(instance=dagster_instance(Path(sys.argv[1])))
+    holds_the_warehouse_pool.execute_in_process(instance=dagster_instance(Path(sys.argv[1])), tags=process_tags())
 """)
 
 
@@ -110,7 +112,7 @@ def test_telemetry_is_the_users_choice(tmp_path, monkeypatch, choice, enabled):
     assert DagsterInstance.from_config(str(tmp_path / "dagster")).telemetry_enabled is enabled
 
 
-def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next_refresh(own_instances, tmp_path, capsys):
+def test_make_dagster_ends_a_killed_greenbridge_run_that_held_the_warehouse_pool(own_instances, tmp_path):
     data_dir = tmp_path / "data"
     home = dagster_home(data_dir)
     holding = tmp_path / "holding"
@@ -120,22 +122,19 @@ def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next_
                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for(holding.exists, holder, log, "the holder to take the warehouse pool's slot")
-        storage = DagsterInstance.from_config(str(home)).event_log_storage
-        [slot] = storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots
-        # While its process runs, the run keeps its slot: a refresh now would wait for it.
-        dagster_instance(data_dir)
-        assert storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots == [slot]
         os.killpg(holder.pid, signal.SIGKILL)
         holder.wait()
     finally:
         _stop_process_group(holder)
-    capsys.readouterr()
+    storage = DagsterInstance.from_config(str(home)).event_log_storage
+    [slot] = storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots
 
-    dagster_instance(data_dir)  # what the next refresh opens first
+    # What make dagster runs before dagster dev.
+    prepared = subprocess.run([sys.executable, "-m", "orchestration.instance", str(data_dir)], cwd=REPO_ROOT,
+                              capture_output=True, text=True, check=True)
 
-    assert slot.run_id in capsys.readouterr().err
+    assert prepared.stdout.strip() == str(home)
+    assert slot.run_id in prepared.stderr
     info = storage.get_concurrency_info(WAREHOUSE_POOL)
     assert (info.claimed_slots, info.pending_steps) == ([], [])
-    killed = DagsterInstance.from_config(str(home)).get_run_by_id(slot.run_id)
-    assert killed.status == DagsterRunStatus.FAILURE
-    assert _refresh_one_source(data_dir) == 0
+    assert DagsterInstance.from_config(str(home)).get_run_by_id(slot.run_id).status == DagsterRunStatus.FAILURE
