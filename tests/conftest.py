@@ -16,6 +16,9 @@ from warehouse.paths import DEFAULT_SNAPSHOT_DIR
 # The Definitions read the dbt manifest and never parse on import (orchestration/dbt_project.py):
 # prepare it once, before any test module imports them.
 prepare_dbt_manifest()
+# Test runs go to each test data dir's own Dagster instance, never into a developer's DAGSTER_HOME
+# (tests that need DAGSTER_HOME set it themselves).
+os.environ.pop("DAGSTER_HOME", None)
 
 
 @pytest.fixture(scope="session")
