@@ -74,3 +74,5 @@ select
 from {{ ref('int_grid__intensity_series') }} as grid
 left join {{ ref('stg_parameters__grid_projection') }} as projection
     on grid.is_projection and projection.area_code = grid.area_code and projection.year = grid.year
+-- Rows in the contract's key order, so identical inputs publish identical Parquet bytes.
+order by factor_id

@@ -27,3 +27,5 @@ select
 from {{ ref('stg_parameters__markets') }} as markets
 left join {{ ref('stg_parameters__market_lifetime') }} as lifetime using (market_code)
 left join latest_grid using (market_code)
+-- Rows in the contract's key order, so identical inputs publish identical Parquet bytes.
+order by market_code

@@ -48,3 +48,5 @@ left join {{ ref('fct_market_footprint') }} as footprint
     on footprint.market_code = markets.market_code
     and footprint.registration_year = exports.year
     and footprint.powertrain = exports.powertrain
+-- Rows in the contract's key order, so identical inputs publish identical Parquet bytes.
+order by destination_iso3, year, powertrain

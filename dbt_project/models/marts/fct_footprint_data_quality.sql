@@ -98,3 +98,5 @@ from {{ ref('fct_vehicle_footprint') }} as footprint
 left join rating using (model_id, market_code, registration_year)
 left join primary_share using (model_id, market_code, registration_year)
 left join market_grid using (model_id, market_code, registration_year)
+-- Rows in the contract's key order, so identical inputs publish identical Parquet bytes.
+order by model_id, market_code, registration_year

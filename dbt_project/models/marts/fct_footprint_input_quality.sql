@@ -153,3 +153,5 @@ from (
 -- An input a car does not have (no battery, no fuel, no charging) is not rated; a missing value
 -- stays, for the completeness rule to see.
 where contribution_kg_co2e is null or contribution_kg_co2e <> 0
+-- Rows in the contract's key order, so identical inputs publish identical Parquet bytes.
+order by model_id, market_code, registration_year, input_id

@@ -77,3 +77,5 @@ left join exports
     on exports.market_code = aggregated.market_code
     and exports.registration_year = aggregated.registration_year
     and exports.powertrain = aggregated.powertrain
+-- Rows in the contract's key order, so identical inputs publish identical Parquet bytes.
+order by market_code, registration_year, powertrain
