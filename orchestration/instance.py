@@ -71,7 +71,12 @@ def dagster_instance(data_dir: Path | None = None):
     """The persistent instance for a data dir (see the module docstring)."""
     from dagster import DagsterInstance
 
-    return DagsterInstance.from_config(str(dagster_home(data_dir)))
+    home = dagster_home(data_dir)
+    if not os.environ.get("DAGSTER_HOME"):
+        from orchestration.instance_sqlite import write_ahead
+
+        write_ahead(home)
+    return DagsterInstance.from_config(str(home))
 
 
 if __name__ == "__main__":
