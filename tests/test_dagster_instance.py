@@ -138,3 +138,14 @@ def test_make_dagster_ends_a_killed_greenbridge_run_that_held_the_warehouse_pool
     info = storage.get_concurrency_info(WAREHOUSE_POOL)
     assert (info.claimed_slots, info.pending_steps) == ([], [])
     assert DagsterInstance.from_config(str(home)).get_run_by_id(slot.run_id).status == DagsterRunStatus.FAILURE
+
+
+def test_the_instance_sqlite_files_use_a_write_ahead_log(refreshed_data_dir):
+    """orchestration/instance_sqlite.py: every SQLite file the refresh wrote is in WAL mode."""
+    import sqlite3
+
+    files = sorted((refreshed_data_dir / "dagster" / "storage").rglob("*.db"))
+    assert files
+    for path in files:
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("pragma journal_mode").fetchall() == [("wal",)], path
