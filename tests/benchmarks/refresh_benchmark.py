@@ -1,15 +1,22 @@
 """Benchmark of ``greenbridge refresh`` end to end on the embedded snapshot.
 
-Runs the installed CLI as a subprocess N times into fresh data dirs and records wall time and peak
-resident memory of the whole process tree (dbt runs as a child process). Baseline in the same run:
-``python -c "import dagster"`` start-up, so the ratio is comparable across noisy machines.
-Usage: ``python -m tests.benchmarks.refresh_benchmark [--runs 3] [--write BENCHMARKS.md]``.
+Runs the installed CLI as a subprocess, alternating the kinds of refresh so all see the same
+machine: **cold** (a new data dir each run), **warm** (the same data dir again, ``--force`` so it
+rebuilds and publishes although nothing changed) and **unchanged** (the same data dir again: the
+sources land, nothing is rebuilt). With ``--baseline-tree DIR`` (another checkout with its own
+``.venv``, e.g. the tree before a change) its cold and warm refreshes (it rebuilds every time)
+alternate with ours, so the ratio after/before is measured in the same session. Baseline in the
+same run: ``python -c "import dagster, dagster_dbt"``, so ratios are comparable across noisy machines.
+
+Usage: ``python -m tests.benchmarks.refresh_benchmark [--runs 3] [--baseline-tree DIR] [--write BENCHMARKS.md]``.
 """
+
+from __future__ import annotations
 
 import argparse
 import os
 import platform
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,44 +28,80 @@ from pathlib import Path
 from tests.benchmarks.report import replace_section
 
 REPO = Path(__file__).resolve().parents[2]
+TARGETS = {"warm": 25.0, "unchanged": 10.0}
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of the largest child process of ``command``."""
+def timed(command: list[str], cwd: Path, expect: str | None = None) -> float:
+    """Wall seconds of ``command``; fails on a non-zero exit or when ``expect`` is not printed."""
+    environment = {**os.environ, "PATH": os.pathsep.join([str(Path(command[0]).parent), os.environ.get("PATH", "")])}
+    environment.pop("DAGSTER_HOME", None)
     started = time.perf_counter()
-    completed = subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=environment)
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({completed.returncode}): {' '.join(command)}\n{completed.stderr[-2000:]}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, peak_kib / 1024
+        raise SystemExit(f"benchmark command failed ({completed.returncode}): {' '.join(command)}\n"
+                         f"{(completed.stdout + completed.stderr)[-3000:]}")
+    if expect is not None and expect not in completed.stdout:
+        raise SystemExit(f"benchmark command did not print {expect!r}: {' '.join(command)}\n{completed.stdout[-3000:]}")
+    return elapsed
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline-tree", type=Path, default=None,
+                        help="another checkout with its own .venv, measured alternately (cold and warm)")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
-    greenbridge = str(Path(sys.executable).with_name("greenbridge"))
-    baseline = [timed([sys.executable, "-c", "import dagster, dagster_dbt"])[0] for _ in range(args.runs)]
-    refresh_times = []
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            seconds, _ = timed([greenbridge, "refresh", "--data-dir", os.path.join(tmp, "data")])
-            refresh_times.append(seconds)
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    median = statistics.median(refresh_times)
-    baseline_median = statistics.median(baseline)
-    report = "\n".join([
+    trees = {"this tree": REPO, **({"baseline tree": args.baseline_tree.resolve()} if args.baseline_tree else {})}
+    times: dict[tuple[str, str], list[float]] = {}
+    imports = []
+    scratch = Path(tempfile.mkdtemp(prefix="refresh-bench-"))
+    try:
+        for run in range(args.runs):
+            imports.append(timed([sys.executable, "-c", "import dagster, dagster_dbt"], REPO))
+            for name, tree in trees.items():
+                greenbridge = str(tree / ".venv" / "bin" / "greenbridge")
+                cold_dir = scratch / f"{name}-cold-{run}" / "data"
+                warm_dir = scratch / f"{name}-warm" / "data"
+                times.setdefault((name, "cold"), []).append(timed([greenbridge, "refresh", "--data-dir", str(cold_dir)], tree))
+                shutil.rmtree(cold_dir.parent, ignore_errors=True)
+                if run == 0:  # the warm data dir's first refresh, untimed
+                    timed([greenbridge, "refresh", "--data-dir", str(warm_dir)], tree)
+                force = ["--force"] if name == "this tree" else []
+                times.setdefault((name, "warm"), []).append(
+                    timed([greenbridge, "refresh", *force, "--data-dir", str(warm_dir)], tree))
+                if name == "this tree":
+                    times.setdefault((name, "unchanged"), []).append(
+                        timed([greenbridge, "refresh", "--data-dir", str(warm_dir)], tree, expect="nothing changed"))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    baseline = statistics.median(imports)
+    lines = [
         "## greenbridge refresh on the embedded snapshot",
         "",
-        f"- date: {date.today().isoformat()}; machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        f"- runs: {args.runs}; wall time per run (s): {', '.join(f'{t:.1f}' for t in refresh_times)}",
-        f"- **median wall time: {median:.1f} s** (target: under 60 s)",
-        f"- peak resident memory of the largest process: {peak_mib:.0f} MiB",
-        f"- baseline in the same run, `import dagster, dagster_dbt`: median {baseline_median:.1f} s; refresh / baseline = {median / baseline_median:.1f}x",
+        f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {args.runs} alternating runs of each kind "
+        f"(`python -m tests.benchmarks.refresh_benchmark`). Baseline in the same run, "
+        f"`import dagster, dagster_dbt`: median {baseline:.1f} s.",
         "",
-    ])
+        "| tree | refresh | runs (s) | median (s) | / import baseline | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (name, kind), values in times.items():
+        median = statistics.median(values)
+        target = TARGETS.get(kind) if name == "this tree" else None
+        verdict = "" if target is None else f"≤ {target:.0f} s: {'met' if median <= target else 'NOT met'}"
+        lines.append(f"| {name} | {kind} | {', '.join(f'{v:.1f}' for v in values)} | **{median:.1f}** | "
+                     f"{median / baseline:.1f}× | {verdict} |")
+    if args.baseline_tree:
+        lines.append("")
+        for kind in ("cold", "warm"):
+            after, before = (statistics.median(times[(name, kind)]) for name in trees)
+            lines.append(f"- {kind}: this tree / baseline tree = **{after / before:.2f}×**")
+    lines += ["", "cold: a new data dir each run; warm: the same data dir, `--force` (the baseline tree always "
+              "rebuilds); unchanged: the same data dir, nothing changed (the sources land, nothing is rebuilt)."]
+    report = "\n".join(lines)
     print(report)
     if args.write:
         replace_section(args.write, "refresh", report)
