@@ -33,7 +33,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from warehouse.paths import DBT_PROJECT_DIR, DataPaths, make_private_dirs
+from orchestration.target_cache import cache_dir_beside_manifest
+from warehouse.paths import DBT_PROJECT_DIR, DataPaths
 
 INPUT_RELATION = "__greenbridge_calculator_input"
 ANALYSIS = "calculator_method"
@@ -114,17 +115,8 @@ def compiled_method(paths: DataPaths, manifest_path: Path | None = None) -> tupl
 
 def method_cache_dir(paths: DataPaths, manifest_path: Path) -> Path:
     """``calculator/`` beside the manifest (shared by every data dir of this project), or the data
-    dir's own ``calculator/`` when the project's target folder is not writable (an installed,
-    read-only project)."""
-    shared = manifest_path.parent / "calculator"
-    try:
-        shared.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if os.access(shared, os.W_OK):
-            return shared
-    except OSError:
-        pass
-    make_private_dirs(paths.root, paths.calculator_dir)
-    return paths.calculator_dir
+    dir's own ``calculator/`` when the project's target folder is not writable."""
+    return cache_dir_beside_manifest(paths, manifest_path, "calculator", paths.calculator_dir)
 
 
 def method_key(manifest: dict | None, database: str) -> str | None:
