@@ -15,6 +15,7 @@ which source changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -42,8 +43,10 @@ def source_digests(query: Callable[[str], list[tuple]], raw_tables: list[str]) -
     return digests
 
 
+@functools.cache
 def code_digest() -> str:
-    """The dbt project's inputs and Greenbridge's Python sources, hashed by path and content."""
+    """The dbt project's inputs and Greenbridge's Python sources, hashed by path and content (once
+    per process: a code change means a new process)."""
     files = sorted([*(path for folder in DBT_INPUTS for path in (DBT_PROJECT_DIR / folder).rglob("*")),
                     DBT_PROJECT_DIR / "dbt_project.yml",
                     *(path for package in PYTHON_PACKAGES for path in (REPO_ROOT / package).rglob("*.py"))])

@@ -22,6 +22,13 @@ def _data_versions(data_dir, key, limit=2):
     return [record.asset_materialization.tags.get("dagster/data_version") for record in records]
 
 
+def run_before_sources(data_dir):
+    """The run that last landed OWID's bytes in full: the one before the latest landing."""
+    records = dagster_instance(data_dir).get_event_records(
+        EventRecordsFilter(event_type=DagsterEventType.ASSET_MATERIALIZATION, asset_key=OWID), limit=2)
+    return records[1].run_id
+
+
 def test_an_unchanged_refresh_rebuilds_nothing_and_a_changed_source_rebuilds(tmp_path, refreshed_data_dir, capsys):
     data_dir = tmp_path / "data"
     shutil.copytree(refreshed_data_dir, data_dir, symlinks=True)
@@ -36,6 +43,9 @@ def test_an_unchanged_refresh_rebuilds_nothing_and_a_changed_source_rebuilds(tmp
     assert publication_bytes(data_dir / "published") == before
     same, previous = _data_versions(data_dir, OWID)
     assert same is not None and same == previous  # the same bytes landed again: the same data version
+    # ...and were not parsed, validated or written again (orchestration/assets/raw_landing.py).
+    latest = dagster_instance(data_dir).get_latest_materialization_event(OWID).asset_materialization
+    assert latest.metadata["unchanged_since_run"].value == run_before_sources(data_dir)
 
     snapshot = copy_snapshot(tmp_path / "snapshot")
     rewrite_snapshot_file(snapshot, OWID_FILE, owid_set_intensity("Indonesia", 2024, "701"))
