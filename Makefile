@@ -7,7 +7,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test bench dagster docs-contracts clean
+.PHONY: install run test bench dagster docs-contracts clean crash-test
 
 $(TOOLS)/bin/uv:
 	@echo "uv not found: installing uv $(UV_VERSION) into $(TOOLS)/ from the package registry"
@@ -30,6 +30,10 @@ bench: install
 	$(UV) run python -m tests.benchmarks.market_footprint_benchmark --write BENCHMARKS.md
 	$(UV) run python -m tests.benchmarks.contract_validation_benchmark --write BENCHMARKS.md
 	$(UV) run python -m tests.benchmarks.calculator_benchmark --write BENCHMARKS.md
+
+# Crash trials (tests/crash_harness.py): 50 SIGKILLs of greenbridge refresh across its phases, results in BENCHMARKS.md.
+crash-test: install
+	$(UV) run python -m tests.crash_harness --kills 50 --write BENCHMARKS.md
 
 # The UI opens the instance `greenbridge refresh` records its runs in (<data>/dagster/, or DAGSTER_HOME,
 # which orchestration.instance prints when set). If that step fails, so does the target: dagster dev

@@ -24,15 +24,22 @@ A publish, under the inter-process lock:
    (or copies) in the other files it was given, hard-links (or copies) from the current version the
    tables and files this run does not publish, so every version is complete, and writes the
    version's manifest describing exactly its files;
-4. renames the staged folder into ``versions/`` and switches ``current`` with one ``os.replace`` of
-   a symlink (atomic on POSIX): a reader of a stable path sees the whole previous version or the
-   whole new one, never a missing file; reading ``current`` once and then the files under the
-   folder it names gives a manifest that describes exactly the tables read;
+4. fsyncs every file and folder of the staged version, renames it into ``versions/`` and switches
+   ``current`` with one ``os.replace`` of a symlink (atomic on POSIX), fsyncing each folder whose
+   entries changed: a reader of a stable path sees the whole previous version or the whole new
+   one, never a missing file, and a power loss cannot leave ``current`` naming files whose bytes
+   never reached the disk; reading ``current`` once and then the files under the folder it names
+   gives a manifest that describes exactly the tables read;
 5. creates stable links that are missing and prunes the versions older than current and the last
    ``HISTORY_KEPT`` previous ones (each moved out of ``versions/`` by one rename, then deleted).
 
 If anything fails before the switch (a contract, a full disk), the publication is left
-byte-for-byte as it was and the run's staging is removed.
+byte-for-byte as it was and the run's staging is removed; a version the switch could not make
+current (no inode left for the link) is removed too. A full disk raises ``PublicationDiskFull``,
+naming the folder, the space free and the size of a version. A publish killed at any point (SIGKILL,
+tests/crash_harness.py) leaves ``current`` on the previous version or the new one, each complete;
+what it left in ``.staging/`` is removed by the next publish, a version it renamed but never made
+current stays in the history until pruned.
 
 The layout of earlier versions of this module (real folders ``published/<table>/`` and a real
 ``_manifest.json``, swapped one at a time) is migrated by the first publish once its own tables are
@@ -44,6 +51,7 @@ between two renames. The old partial history ``.previous/`` is left alone.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -61,6 +69,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from warehouse.contracts.schema import TableContract
+from warehouse.fsync import fsync_dir, fsync_tree
 from warehouse.paths import PRIVATE_DIR_MODE, DataPaths
 
 PART_FILE = "part-0.parquet"
@@ -77,6 +86,10 @@ _NOT_TABLES = frozenset({"current", "versions", MANIFEST_FILE, "data_quality_res
 
 class PublicationRefused(RuntimeError):
     """``published/`` holds something this module did not put there; nothing was changed."""
+
+
+class PublicationDiskFull(OSError):
+    """No space (or no inode) left for the new version; the previous publication is unchanged."""
 
 
 @dataclass(frozen=True)
@@ -156,11 +169,21 @@ def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[Table
             for name in sorted(_version_files(layout.current, current_manifest) - set(file_entries)):
                 file_entries[name] = _carry_file(staging, name, layout.current / name, current_manifest)
         _write_manifest(staging, version, run_id, published_at, sequence, entries, file_entries)
+        fsync_tree(staging)
         os.rename(staging, paths.publication_version_dir(version))
-    except BaseException:
+        fsync_dir(paths.publication_versions_dir)
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        _raise_if_disk_full(error, paths, layout.current)
         raise
-    _switch_current(paths, version)
+    try:
+        _switch_current(paths, version)
+    except BaseException as error:
+        # Never current, so never seen by a reader: not history to keep.
+        if _current_target(paths) != paths.publication_version_dir(version):
+            shutil.rmtree(paths.publication_version_dir(version), ignore_errors=True)
+        _raise_if_disk_full(error, paths, layout.current)
+        raise
     _ensure_stable_links(paths, entries)
     _prune_history(paths)
     return [
@@ -432,6 +455,43 @@ def _replace_with_symlink(paths: DataPaths, link: Path, target: str) -> None:
 
 def _switch_current(paths: DataPaths, version: str) -> None:
     _replace_with_symlink(paths, paths.publication_current_link, f"{paths.publication_versions_dir.name}/{version}")
+    fsync_dir(paths.published_dir)
+
+
+def _current_target(paths: DataPaths) -> Path | None:
+    try:
+        return paths.published_dir / os.readlink(paths.publication_current_link)
+    except OSError:
+        return None
+
+
+# --- a full disk ---------------------------------------------------------------------------------
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _raise_if_disk_full(error: BaseException, paths: DataPaths, current: Path | None) -> None:
+    if not (isinstance(error, OSError) and error.errno in _DISK_FULL):
+        return
+    free = shutil.disk_usage(paths.published_dir).free
+    size = _version_bytes(current) if current is not None else None
+    needed = f"; the current version takes {_mib(size)}" if size else ""
+    raise PublicationDiskFull(
+        error.errno,
+        f"publication failed: no space left on the disk holding {paths.published_dir} ({_mib(free)} free{needed}); "
+        f"the previous publication is unchanged and this run's partial version was removed ({error})",
+    ) from error
+
+
+def _version_bytes(version: Path) -> int:
+    manifest = _read_manifest(version)
+    entries = list(manifest.get("tables", {}).values()) + list((manifest.get("files") or {}).values())
+    return sum(entry.get("bytes", 0) for entry in entries if isinstance(entry, dict))
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB"
 
 
 def _ensure_stable_links(paths: DataPaths, names) -> None:

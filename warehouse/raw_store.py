@@ -2,8 +2,10 @@
 bytes it was computed from: ``<data>/raw/sha256/<first two hex>/<sha256>``.
 
 Files are 0600 in 0700 folders. Each write goes through its own temporary file in the target's
-folder (``tempfile.mkstemp``), is fsynced and renamed into place, so concurrent writers of the same
-bytes never share a name and a reader never sees a partial file. A file already at the target is
+folder (``tempfile.mkstemp``), is fsynced and renamed into place, and the folder is fsynced after the
+rename (and its parent when the folder is new), so concurrent writers of the same bytes never share
+a name, a reader never sees a partial file, and a power loss cannot lose a file that the warehouse's
+fetch log, committed after it, names. A file already at the target is
 trusted only after re-hashing it: one that no longer matches its name (corrupted, tampered, replaced
 by a symlink) is rewritten.
 """
@@ -15,6 +17,8 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+
+from warehouse.fsync import fsync_dir
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -32,6 +36,7 @@ def store_raw_bytes(store_dir: Path, content: bytes) -> Path:
     target = directory / digest
     if _holds(target, digest):
         return target
+    created = not directory.is_dir()
     directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{digest}.", suffix=".tmp")  # mode 0600
     try:
@@ -43,6 +48,9 @@ def store_raw_bytes(store_dir: Path, content: bytes) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    fsync_dir(directory)
+    if created:
+        fsync_dir(directory.parent)
     return target
 
 
