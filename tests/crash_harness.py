@@ -76,9 +76,25 @@ CHANGED_FILE, CHANGED_COUNTRY, CHANGED_YEAR, CHANGED_BASE = "owid/owid_carbon_in
 # What the trials found and what was changed for it; written into BENCHMARKS.md with the counts.
 FINDINGS = [
     "A run killed inside a warehouse step kept its slot of the `duckdb_warehouse` pool in the Dagster "
-    "instance, so every later refresh of that data dir waited for it for ever. Fixed: the CLI tags its "
-    "runs with its process and ends the runs whose process is gone, freeing their slots "
-    "(orchestration/run_recovery.py).",
+    "instance, so every later refresh of that data dir waited for it for ever (the first trial's next "
+    "refresh hung). Fixed: the CLI tags its runs with its process and ends the runs whose process is gone, "
+    "freeing their slots (orchestration/run_recovery.py).",
+    "Two refreshes of one data dir started at once interleave step by step (the pool and the warehouse "
+    "lock keep each step whole): one's checks ran on marts the other's dbt had rebuilt, and one could "
+    "publish marts no check of its own validated; the second also waited silently. Both still end with "
+    "a whole publication (tests/test_crash_safety.py). Written, not yet wired into the CLI: "
+    "orchestration/refresh_lock.py, one refresh per data dir, the second waits naming the holder.",
+    "A publication onto a full disk failed with pyarrow's bare `Error writing bytes to file`. Fixed: "
+    "`PublicationDiskFull` names the folder, the space free and the size of a version, and says the "
+    "previous publication is unchanged (warehouse/publish.py).",
+    "A version the switch could not make current (no inode left for the link) stayed in `versions/` "
+    "and counted as history. Fixed: it is removed.",
+    "Not visible to SIGKILL (the kernel keeps what a killed process wrote) but to a power loss: a "
+    "version's files were not fsynced before `current` named them, nor the raw store's folders after "
+    "a rename. Fixed: warehouse/fsync.py, used by both.",
+    "Left alone (not corruption): a publication killed while the calculator's reference is built "
+    "leaves `<data>/calculator/build-*/` (~4 MB each) that no later refresh removes "
+    "(orchestration/calculator/reference.py).",
 ]
 
 
