@@ -213,11 +213,15 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
                     if other_failures:
                         break
                 if label == SOURCES:
-                    if not (failed_sources or contract_broken or force):
+                    if contract_broken:
+                        # Their raw tables now hold part of a new landing, not their last good data:
+                        # nothing is built or published (the check names the rows and the rule).
+                        break
+                    if not (failed_sources or force):
                         unchanged_since = _unchanged_publication(instance, settings)
                         if unchanged_since:
                             break
-                    pending.append((BUILD, _build_job(defs), _failed_source_tags(failed_sources, contract_broken)))
+                    pending.append((BUILD, _build_job(defs), _failed_source_tags(failed_sources)))
     finally:
         set_progress_stream(None)
     summary = summarise(results, time.monotonic() - started)
@@ -241,11 +245,10 @@ SOURCES = "refresh_all: sources"
 BUILD = "refresh_all: models, checks, publication"
 
 
-def _failed_source_tags(failed: set, broken: set) -> dict[str, str]:
-    from orchestration.stale_sources import BROKEN_CONTRACT_TAG, FAILED_SOURCES_TAG, encode
+def _failed_source_tags(failed: set) -> dict[str, str]:
+    from orchestration.stale_sources import FAILED_SOURCES_TAG, encode
 
-    tags = {FAILED_SOURCES_TAG: encode(failed)} if failed else {}
-    return {**tags, BROKEN_CONTRACT_TAG: encode(broken)} if broken else tags
+    return {FAILED_SOURCES_TAG: encode(failed)} if failed else {}
 
 
 def _source_keys_by_step() -> dict[str, set]:

@@ -7,9 +7,10 @@ checks and publication run on it. The run that publishes carries the failed sour
 the run tag ``FAILED_SOURCES_TAG``; the publication step judges each one here: a source whose last
 good landing (its latest materialization in the Dagster instance) is within its freshness policy's
 fail window (orchestration/freshness.py) is published *stale*, named as a warning in the run's
-metadata, the summary and ``data_quality_results``; one past its window, or that never landed, or
-whose rows broke its contract (the raw table then holds only part of a new landing), blocks the
-publication. Belongs here: that judgement. Not here: how a source fails (connectors/), the other
+metadata, the summary and ``data_quality_results``; one past its window, or that never landed,
+blocks the publication. A source whose new rows broke its contract is no stale source: its raw
+table holds part of a new landing, not its last good data, so the CLI builds and publishes nothing
+(the summary describes it here too). Belongs here: that judgement. Not here: how a source fails (connectors/), the other
 gates (orchestration/checks/publication_gate.py).
 """
 
@@ -21,7 +22,6 @@ from datetime import datetime, timedelta, timezone
 from dagster import AssetKey
 
 FAILED_SOURCES_TAG = "greenbridge/failed_sources"
-BROKEN_CONTRACT_TAG = "greenbridge/sources_breaking_contract"
 STALE_SOURCE_RULE = "DQ-FRESHNESS"
 
 

@@ -24,7 +24,7 @@ from orchestration.calculator.reference import REFERENCE_FILE, build_reference, 
 from orchestration.checks.publication_gate import failed_error_checks
 from orchestration.incremental import FINGERPRINT_METADATA, inputs_fingerprint, raw_source_tables
 from orchestration.dbt_docs import DOCS_FILE, dbt_docs_page
-from orchestration.stale_sources import BROKEN_CONTRACT_TAG, FAILED_SOURCES_TAG, STALE_SOURCE_RULE, decode, judge
+from orchestration.stale_sources import FAILED_SOURCES_TAG, STALE_SOURCE_RULE, decode, judge
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.bi_catalogue import CATALOGUE_FILE, CatalogueView, write_catalogue
 from warehouse.contracts.registry import PUBLISHED_TABLES, contract_for
@@ -117,7 +117,7 @@ def _stale_sources(context: AssetExecutionContext, paths):
     """The sources that failed to land in this refresh (run tags, orchestration/stale_sources.py):
     published on their last good data, or the publication refused naming them."""
     tags = context.run.tags
-    stale = judge(context.instance, decode(tags.get(FAILED_SOURCES_TAG)), decode(tags.get(BROKEN_CONTRACT_TAG)))
+    stale = judge(context.instance, decode(tags.get(FAILED_SOURCES_TAG)), [])
     if not stale:
         return []
     blocked = [source for source in stale if not source.publishable]
