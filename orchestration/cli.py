@@ -175,6 +175,23 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
         return EXIT_USAGE
     log_path = settings.data_dir / "logs" / f"{verb}-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    from orchestration.refresh_lock import RefreshBusy, refresh_lock
+
+    # One refresh per data dir at a time: a second one waits here, before it runs anything.
+    lock = contextlib.ExitStack()
+    try:
+        lock.enter_context(refresh_lock(settings.data_dir, say=lambda line: print(f"  {line}", flush=True)))
+    except RefreshBusy as error:
+        print(f"greenbridge {verb}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    with lock:
+        return _execute(defs, runs, settings, log_path, started, select, strict, force)
+
+
+def _execute(defs, runs, settings, log_path: Path, started: float, select, strict: bool, force: bool) -> int:
+    """Run the planned runs in the data dir's instance, print the summary, return the exit code."""
+    from orchestration.progress import set_progress_stream, summarise
+
     instance = _instance(settings.data_dir)
     from orchestration.run_recovery import end_orphaned_runs, process_tags
 
