@@ -9,6 +9,7 @@ import functools
 import hashlib
 import http.server
 import json
+import os
 import re
 import shutil
 import socketserver
@@ -128,6 +129,11 @@ def test_the_catalogue_opens_from_another_folder_and_from_a_copy_of_the_publicat
     assert _count_rows(published / "current" / CATALOGUE_FILE, elsewhere, published / "current") == expected
     # Started in the folder holding it, nothing to set.
     assert _count_rows(published / "current" / CATALOGUE_FILE, published / "current", None) == expected
+    # The stable path: published/greenbridge.duckdb (like every BI file, a link through current),
+    # started in published/, whose stable table links the views' relative paths find.
+    for name in BI_FILES:
+        assert os.readlink(published / name) == f"current/{name}"
+    assert _count_rows(published / CATALOGUE_FILE, published, None) == expected
 
     # A copy of the version elsewhere reads its own Parquet: the catalogue names no absolute path.
     copy = shutil.copytree(published / "current", tmp_path / "copied" / "greenbridge")

@@ -11,6 +11,7 @@ Layout of ``<data>/published/`` (names in warehouse/paths.py)::
                                                 calculator's reference.duckdb (``publish_tables(files=)``)
     current -> versions/<version>               the one pointer a publish switches
     <table> -> current/<table>                  stable BI paths, created once and left alone
+    <file> -> current/<file>                    the same for the other files (greenbridge.duckdb, ...)
     _manifest.json -> current/_manifest.json
     .staging/                                   versions being built, temporary links
     .publish.lock                               held (filelock) for the whole of a publish
@@ -184,7 +185,9 @@ def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[Table
             shutil.rmtree(paths.publication_version_dir(version), ignore_errors=True)
         _raise_if_disk_full(error, paths, layout.current)
         raise
-    _ensure_stable_links(paths, entries)
+    # Files (the BI catalogue, the dictionary, the docs page) get stable links too: BI tools open
+    # published/greenbridge.duckdb like published/<table>/part-0.parquet.
+    _ensure_stable_links(paths, [*entries, *file_entries])
     _prune_history(paths)
     return [
         PublishedTable(name, str(paths.published_table_dir(name) / PART_FILE), entries[name]["rows"], entries[name]["sha256"],
@@ -228,6 +231,8 @@ def _inspect(paths: DataPaths, publishing: set[str]) -> _Layout:
 
     legacy_tables: dict[str, Path] = {}
     names = publishing | legacy_names | (_version_tables(current) if current is not None else set())
+    if current is not None:
+        names |= _version_files(current, _read_manifest(current))
     for name in sorted(names):
         path = paths.published_table_dir(name)
         if not os.path.lexists(path):
