@@ -1,6 +1,7 @@
 """Crash trials: ``greenbridge refresh`` killed with SIGKILL at random points never corrupts.
 
-    python -m tests.crash_harness --kills 50 [--seed N] [--budget-minutes M] [--data-dir DIR] [--write BENCHMARKS.md]
+    python -m tests.crash_harness --kills 50 [--seed N] [--budget-minutes M] [--phases PHASE ...]
+                                  [--code-dir DIR] [--data-dir DIR] [--write BENCHMARKS.md]
 
 One data dir and a copy of the embedded snapshot (``<data dir>-snapshot`` beside it), a first complete refresh, then one trial per
 kill. Before every refresh the harness changes one value of the copy (a grid intensity of a country
@@ -70,8 +71,9 @@ SHARED_LOCK_WAIT_S = 60.0  # the calculator's compile lock is shared with other 
 RECOVERY_TIMEOUT_S = 900.0
 PHASE_START_TIMEOUT_S = 600.0
 GREENBRIDGE = Path(sys.executable).with_name("greenbridge")
-# The value changed before each refresh: in the OWID grid file, a country that is no market.
-CHANGED_FILE, CHANGED_COUNTRY, CHANGED_YEAR, CHANGED_BASE = "owid/owid_carbon_intensity_elec_2015_2024.csv", "Afghanistan", 2015, 118.0
+# The value changed before each refresh: a grid intensity in the OWID file, of a country that is no market.
+CHANGED_FILE = "owid/owid_carbon_intensity_elec_2015_2024.csv"
+CHANGED_COUNTRY, CHANGED_YEAR, CHANGED_BASE = "Afghanistan", 2015, 118.0
 
 # What the trials found and what was changed for it; written into BENCHMARKS.md with the counts.
 FINDINGS = [
@@ -712,7 +714,7 @@ def table(trials: list[Trial]) -> str:
     return "\n".join(rows)
 
 
-def report(trials: list[Trial], seed: int, minutes: float, leftover: Counter) -> str:
+def report(trials: list[Trial], seed: int, minutes: float, leftover: Counter, code_dir: Path | None = None) -> str:
     def stages(trigger: str) -> str:
         counts = Counter(trial.stage for trial in trials if trial.phase == "publication" and trial.trigger == trigger)
         return ", ".join(f"{stage} {count}" for stage, count in sorted(counts.items())) or "none"
@@ -726,7 +728,8 @@ def report(trials: list[Trial], seed: int, minutes: float, leftover: Counter) ->
         "and state checked and the next refresh run to completion. Target: 0 corruptions, 0 failed recoveries.",
         "",
         f"- date: {date.today().isoformat()}; machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; seed {seed}; {len(trials)} kills in {minutes:.0f} min",
+        f"Python {platform.python_version()}; seed {seed}; {len(trials)} kills in {minutes:.0f} min; code: "
+        + (f"{code_dir} (`--code-dir`)" if code_dir else "the working tree"),
         f"- **corruptions: {sum(bool(trial.problems) for trial in trials)}; failed next refreshes: "
         f"{sum(bool(trial.recovery_problem) for trial in trials)}**",
         "",
@@ -786,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
     minutes = (time.monotonic() - started) / 60
     print(table(harness.trials))
-    text = report(harness.trials, args.seed, minutes, leftover)
+    text = report(harness.trials, args.seed, minutes, leftover, harness.code_dir)
     if args.write:
         from tests.benchmarks.report import replace_section
 
