@@ -84,8 +84,9 @@ FINDINGS = [
     "Two refreshes of one data dir started at once interleave step by step (the pool and the warehouse "
     "lock keep each step whole): one's checks ran on marts the other's dbt had rebuilt, and one could "
     "publish marts no check of its own validated; the second also waited silently. Both still end with "
-    "a whole publication (tests/test_crash_safety.py). Written, not yet wired into the CLI: "
-    "orchestration/refresh_lock.py, one refresh per data dir, the second waits naming the holder.",
+    "a whole publication. Fixed: refresh and backfill hold the data dir's refresh lock "
+    "(orchestration/refresh_lock.py) for all their runs; a second one waits before it runs anything, "
+    "naming the holder (tests/test_crash_safety.py).",
     "A publication onto a full disk failed with pyarrow's bare `Error writing bytes to file`. Fixed: "
     "`PublicationDiskFull` names the folder, the space free and the size of a version, and says the "
     "previous publication is unchanged (warehouse/publish.py).",

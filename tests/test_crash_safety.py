@@ -1,8 +1,8 @@
 """Crashes never corrupt (issue 13): a refresh SIGKILLed in each phase leaves the previous or the new
 publication, whole, and the next refresh succeeds (a handful of the trials tests/crash_harness.py
 runs 50 of in ``make crash-test``); a publication onto a full disk fails naming the disk and leaves
-the previous one byte-identical; two refreshes started at once on one data dir both end with an
-intact publication and warehouse.
+the previous one byte-identical; of two refreshes started at once on one data dir the second waits
+for the first (orchestration/refresh_lock.py), naming it, and both leave the data dir whole.
 
 The full-disk tests mount a size-limited tmpfs, which needs root (as on CI); they skip, saying so,
 elsewhere."""
@@ -158,22 +158,20 @@ def test_a_refresh_publishing_onto_a_full_disk_fails_naming_it_and_keeps_the_pub
 # --- two refreshes at once -----------------------------------------------------------------------------
 
 
-def test_two_refreshes_started_at_once_on_one_data_dir_both_succeed_and_leave_it_whole(tmp_path, refreshed_data_dir):
-    # Today the second waits step by step (the warehouse pool and lock); both end with exit 0 and a
-    # whole publication, the second either publishing after the first or finding nothing changed.
+def test_of_two_refreshes_started_at_once_the_second_waits_for_the_first_naming_it(tmp_path, refreshed_data_dir):
     harness = CrashHarness(_copy_data_dir(refreshed_data_dir, tmp_path / "data"))
     paths, before = harness.paths, read_publication(harness.paths)
-    first = harness.start_refresh()
-    second = RefreshProcess(paths.root, ("--snapshot-dir", str(harness.snapshot_dir)))
-    codes = [first.finish(REFRESH_TIMEOUT_S), second.finish(REFRESH_TIMEOUT_S)]
-    assert codes == [0, 0], f"{first.output}\n----\n{second.output}"
-    published = ["published tables: none" not in process.output for process in (first, second)]
-    assert published[0] or published[1]
-    for process, did_publish in zip((first, second), published):
-        assert did_publish or "nothing changed" in process.output, process.output
+    processes = [harness.start_refresh(), RefreshProcess(paths.root, ("--snapshot-dir", str(harness.snapshot_dir)))]
+    codes = [process.finish(REFRESH_TIMEOUT_S) for process in processes]
+    outputs = [process.output for process in processes]
+    assert codes == [0, 0], "\n----\n".join(outputs)
+    waited = [output for output in outputs if f"waiting for the refresh already running on {paths.root} (pid " in output]
+    assert len(waited) == 1, "\n----\n".join(outputs)
+    # The second ran once the first had published the same inputs: nothing left to rebuild.
+    assert "nothing changed" in waited[0]
     after = read_publication(paths)
-    assert after.sequence == before.sequence + sum(published)
-    assert publication_problems(paths, Publication(None, None, {}, frozenset())) == []
+    assert after.sequence == before.sequence + 1
+    assert publication_problems(paths, before) == []
     assert warehouse_problems(paths) == [] and lock_problems(paths) == [] and state_problems(paths) == []
 
 
