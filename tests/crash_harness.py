@@ -23,7 +23,7 @@ After each kill the harness checks, before anything else touches the data dir:
   a new one following it; every folder in ``versions/`` is complete;
 - the warehouse: the lock is free, the file opens read-only and (a copy, so the next refresh still
   does its own recovery) read-write, and every table and view is queryable;
-- the locks (warehouse, publication, GX Data Docs, the calculator's compile lock) can be taken, the
+- the locks (refresh, warehouse, publication, GX Data Docs, the calculator's compile lock) can be taken, the
   data dir's dbt partial parse is whole, the Dagster instance's SQLite files pass ``quick_check``,
   and every raw-store file still hashes to its name;
 
@@ -476,10 +476,12 @@ def _lock_free(path: Path, wait: float) -> bool:
 
 
 def lock_files(paths: DataPaths, dbt_project_dir: Path = DBT_PROJECT_DIR) -> list[tuple[Path, float]]:
+    from orchestration.refresh_lock import LOCK_FILE as REFRESH_LOCK_FILE
     from warehouse.duckdb_store import Warehouse
     from warehouse.quality.gx_docs import LOCK_FILE as GX_LOCK_FILE
 
     return [
+        (paths.root / REFRESH_LOCK_FILE, LOCK_WAIT_S),
         (Warehouse(paths.warehouse_file).lock_path, LOCK_WAIT_S),
         (paths.publication_lock_file, LOCK_WAIT_S),
         (paths.gx_project_dir / GX_LOCK_FILE, LOCK_WAIT_S),
