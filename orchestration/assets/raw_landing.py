@@ -148,12 +148,10 @@ def _unchanged_landing(context, warehouse, contract: TableContract, batches) -> 
         return None
     if not {digest for _, digest in digests} <= set(rows_by_digest):
         return None
-    records = []
-    for key, fetches in batches.items():
-        for fetch in fetches:
-            digest = sha256_hex(fetch.content)
-            records.append((key, _record(fetch, digest, store_raw_bytes(warehouse.paths.raw_store_dir, fetch.content),
-                                         int(rows_by_digest[digest]))))
+    fetches = [fetch for batch in batches.values() for fetch in batch]  # in the order of ``digests``
+    records = [(key, _record(fetch, digest, store_raw_bytes(warehouse.paths.raw_store_dir, fetch.content),
+                             int(rows_by_digest[digest])))
+               for (key, digest), fetch in zip(digests, fetches)]
     _log_fetches(context, warehouse, contract, records)
     rows = int(warehouse.store.query_value(f'select count(*) from {RAW_SCHEMA}."{contract.name}"'))
     keys = [key for key in batches if key is not None]
