@@ -238,6 +238,9 @@ def _execute(defs, runs, settings, log_path: Path, started: float, select, stric
                         unchanged_since = _unchanged_publication(instance, settings)
                         if unchanged_since:
                             break
+                    from orchestration.prewarm import import_in_background
+
+                    import_in_background()  # the checks' libraries, while the build's dbt step runs dbt
                     pending.append((BUILD, _build_job(defs), _failed_source_tags(failed_sources)))
     finally:
         set_progress_stream(None)

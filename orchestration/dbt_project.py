@@ -19,7 +19,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from functools import cached_property
+from importlib import metadata
 from pathlib import Path
+
+from packaging import version
 
 from dagster_dbt import DbtCliResource, DbtProject
 
@@ -82,11 +86,35 @@ def require_manifest(project: DbtProject = DBT_PROJECT) -> None:
             "`python -m orchestration.dbt_project` (greenbridge refresh does it before a run)")
 
 
+class VenvDbtCliResource(DbtCliResource):
+    """dagster-dbt's CLI resource without two start-up costs of every invocation that Greenbridge
+    does not use, when the dbt it runs is the one installed beside this interpreter (measured in a
+    warm refresh: ~2.5 s and ~3 s of the dbt step's 13.5 s):
+
+    - the version comes from the installed dbt-core's metadata, not from a ``dbt --version``
+      subprocess (a second start of dbt);
+    - no dbt adapter is opened in this process: dagster-dbt uses it only to fetch column metadata
+      and row counts (``fetch_column_metadata``, ``fetch_row_counts``), which the assets do not
+      ask for; the published tables' columns come from the contracts.
+    A dbt found elsewhere on PATH gets dagster-dbt's own behaviour."""
+
+    @cached_property
+    def _cli_version(self):
+        if self.dbt_executable == dbt_executable() != "dbt":
+            return version.parse(metadata.version("dbt-core"))
+        return super()._cli_version
+
+    def _initialize_dbt_core_adapter(self, args):
+        if self.dbt_executable == dbt_executable() != "dbt":
+            return None
+        return super()._initialize_dbt_core_adapter(args)
+
+
 def dbt_cli(paths: DataPaths) -> DbtCliResource:
     """The dbt CLI for one data dir: writes the data dir's profile (its DuckDB file), then points dbt
     at it. Called when a run initialises the dbt resource, not when the Definitions are built."""
     write_dbt_profile(paths.ensure())
-    return DbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir),
+    return VenvDbtCliResource(project_dir=DBT_PROJECT, profiles_dir=str(paths.dbt_profiles_dir),
                           dbt_executable=dbt_executable())
 
 

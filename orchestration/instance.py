@@ -2,7 +2,8 @@
 run history are stored, so the UI (``make dagster``) shows what ``greenbridge refresh`` did.
 
 By default it lives under the data dir, ``<data>/dagster/`` (``DataPaths.dagster_home``), with a
-``dagster.yaml`` this module writes: SQLite run, event and schedule storage in that folder, every
+``dagster.yaml`` this module writes: SQLite run, event and schedule storage in that folder
+(orchestration/instance_sqlite.py), every
 concurrency pool (the ``duckdb_warehouse`` pool of every step that opens the warehouse) limited to
 one step at a time, and telemetry off unless ``GREENBRIDGE_DAGSTER_TELEMETRY=1``. ``DAGSTER_HOME``
 still overrides: when set, that instance is used as it is (its ``dagster.yaml`` is the user's and is
@@ -30,7 +31,10 @@ TELEMETRY_VARIABLE = "GREENBRIDGE_DAGSTER_TELEMETRY"
 def instance_config(home: Path, telemetry: bool) -> dict:
     """The ``dagster.yaml`` of a data dir's instance."""
     return {
-        "storage": {"sqlite": {"base_dir": str(home / "storage")}},
+        # Dagster's SQLite storage, its event log keeping each file's connection open
+        # (orchestration/instance_sqlite.py): the same folders and files as ``storage: sqlite``.
+        "storage": {"custom": {"module": "orchestration.instance_sqlite", "class": "GreenbridgeSqliteStorage",
+                               "config": {"base_dir": str(home / "storage")}}},
         "local_artifact_storage": {"module": "dagster.core.storage.root", "class": "LocalArtifactStorage",
                                    "config": {"base_dir": str(home)}},
         "compute_logs": {"module": "dagster.core.storage.local_compute_log_manager", "class": "LocalComputeLogManager",

@@ -71,7 +71,7 @@ def test_each_data_dir_records_its_runs_in_its_own_instance(own_instances, tmp_p
     for data_dir in (first, second):
         home = DataPaths.at(data_dir).dagster_home
         config = yaml.safe_load((home / "dagster.yaml").read_text())
-        assert config["storage"]["sqlite"]["base_dir"] == str((home / "storage").resolve())
+        assert config["storage"]["custom"]["config"]["base_dir"] == str((home / "storage").resolve())
         [runs[data_dir]] = _runs(home)
         assert runs[data_dir].status == DagsterRunStatus.SUCCESS
         latest = DagsterInstance.from_config(str(home)).get_latest_materialization_event(AssetKey.from_user_string(SOURCE))
@@ -149,3 +149,68 @@ def test_the_instance_sqlite_files_use_a_write_ahead_log(refreshed_data_dir):
     for path in files:
         with sqlite3.connect(path) as connection:
             assert connection.execute("pragma journal_mode").fetchall() == [("wal",)], path
+
+
+def _one_step_job():
+    from dagster import job, op
+
+    @op
+    def step():
+        return 1
+
+    @job
+    def one_step():
+        step()
+
+    return one_step
+
+
+def test_the_event_log_keeps_a_bounded_number_of_files_open_and_loses_no_event(tmp_path, monkeypatch):
+    """orchestration/instance_sqlite.py: each run's events are all stored (read back by a second
+    instance, as the UI would) while at most OPEN_SHARDS files stay open in the writing process."""
+    from orchestration.instance import dagster_instance
+    from orchestration.instance_sqlite import OPEN_SHARDS, OpenShardEventLogStorage
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    writer = dagster_instance(tmp_path / "data")
+    assert isinstance(writer.event_log_storage, OpenShardEventLogStorage)
+    results = [_one_step_job().execute_in_process(instance=writer) for _ in range(OPEN_SHARDS + 2)]
+
+    assert len(writer.event_log_storage._engines) <= OPEN_SHARDS
+    reader = DagsterInstance.from_config(str(dagster_home(tmp_path / "data")))
+    for result in results:
+        stored = [entry.dagster_event.event_type_value for entry in reader.all_logs(result.run_id) if entry.is_dagster_event]
+        written = [event.event_type_value for event in result.all_events]
+        assert stored == written and stored[-1] == "PIPELINE_SUCCESS"
+    writer.dispose()
+    assert writer.event_log_storage._engines == {}
+
+
+def test_a_watching_process_sees_a_run_end_while_the_writer_keeps_its_file_open(tmp_path, monkeypatch):
+    """The UI streams a run's events by watching its SQLite file for modification: the writer folds
+    its write-ahead log into the file at the run's status events, so the watcher hears the end."""
+    import threading
+
+    from dagster._core.utils import make_new_run_id
+
+    from orchestration.instance import dagster_instance
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    writer = dagster_instance(tmp_path / "data")
+    watcher = DagsterInstance.from_config(str(dagster_home(tmp_path / "data")))
+    run_id = make_new_run_id()
+    heard, ended = [], threading.Event()
+
+    def on_event(entry, _cursor):
+        heard.append(entry.dagster_event.event_type_value if entry.is_dagster_event else None)
+        if heard[-1] == "PIPELINE_SUCCESS":
+            ended.set()
+
+    watcher.event_log_storage.watch(run_id, None, on_event)
+    try:
+        assert _one_step_job().execute_in_process(instance=writer, run_id=run_id).success
+        assert ended.wait(20), f"the watcher heard only {heard}"
+    finally:
+        watcher.event_log_storage.end_watch(run_id, on_event)
+        watcher.dispose()
+        writer.dispose()

@@ -1,5 +1,5 @@
 """warehouse.quality.gx_docs with real Great Expectations and real files (no mocks): each suite
-through its GX Checkpoint with an UpdateDataDocsAction, and Data Docs that load nothing from the
+through its GX Checkpoint, the Data Docs built once per call, and Data Docs that load nothing from the
 network (the shipped assets in warehouse/quality/data_docs_assets/), checked on a real refresh and
 rendered by a real headless Chromium when one is installed."""
 
@@ -132,7 +132,7 @@ def test_suite_success_and_failed_expectations(tmp_path):
     json.dumps(bad.failed_expectations())  # fit for Dagster JSON metadata (no numpy scalars)
 
 
-def test_each_suite_runs_through_its_checkpoint_with_update_data_docs(tmp_path):
+def test_each_suite_runs_through_its_checkpoint(tmp_path):
     project_dir = tmp_path / "gx"
     frame = _frame().assign(row_label=lambda f: "vehicle " + f["vehicle_id"].astype(str))
     run = validate_frames({"footprint_bad": (frame, _failing())}, project_dir, tmp_path / "docs", run_name="r1",
@@ -140,7 +140,8 @@ def test_each_suite_runs_through_its_checkpoint_with_update_data_docs(tmp_path):
 
     checkpoint = json.loads((project_dir / "checkpoints" / "footprint_bad.json").read_text())
     assert [definition["name"] for definition in checkpoint["validation_definitions"]] == ["footprint_bad"]
-    assert checkpoint["actions"] == [{"type": "update_data_docs", "name": "update_data_docs", "site_names": ["published"]}]
+    assert checkpoint["actions"] == []  # the Data Docs are built once per call, for every suite
+    assert (tmp_path / "docs" / "index.html").is_file()
     assert checkpoint["result_format"] == {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_label"]}
     result = run.suites["footprint_bad"].result
     assert result.meta["checkpoint_id"] == checkpoint["id"]
