@@ -19,6 +19,9 @@ event log took 13.7 of 61 s.
   run's file for modification to stream its events, and with the connection kept open its log is
   not folded into the file at every close: the log is checkpointed at most every
   ``CHECKPOINT_SECONDS`` and at every run status event, so the UI follows a running refresh.
+  Each run's new file gets Dagster's tables and is stamped with the migration head, which is read
+  from Dagster's migration scripts once per process (Dagster reads them for every file it opens,
+  ~0.2 s each, five runs per refresh); an existing file is left as it is, as Dagster leaves it.
 
 Only files under the instance folders registered here are touched; a user's ``DAGSTER_HOME`` is
 left to its own settings.
@@ -35,14 +38,18 @@ from pathlib import Path
 
 from dagster._core.events import EVENT_TYPE_TO_PIPELINE_RUN_STATUS
 from dagster._core.storage.base_storage import DagsterStorage
+from dagster._core.storage.event_log.schema import SqlEventLogStorageMetadata
+from dagster._core.storage.event_log.sqlite import sqlite_event_log
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 from dagster._core.storage.runs import SqliteRunStorage
 from dagster._core.storage.schedules import SqliteScheduleStorage
-from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sql import check_alembic_revision, create_engine, get_alembic_config
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.sqlite_storage import (DagsterSqliteStorage, _event_logs_directory, _runs_directory,
                                                   _schedule_directory)
 from dagster._utils import mkdir_p
+from alembic.runtime.migration import MigrationContext
+import sqlalchemy.exc as db_exc
 from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
@@ -106,6 +113,31 @@ class OpenShardEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn:
                 with conn.begin():
                     yield conn
+
+    _head_revision: str | None = None  # of Dagster's event-log migrations, read once per process
+
+    def _initdb(self, engine, for_index_shard=False) -> None:
+        if for_index_shard:
+            super()._initdb(engine, for_index_shard=True)
+            return
+        try:
+            with engine.connect() as connection:
+                if MigrationContext.configure(connection).get_current_revision() is not None:
+                    return  # an existing file: Dagster too only creates and stamps a new one
+                if OpenShardEventLogStorage._head_revision is None:
+                    _, head = check_alembic_revision(get_alembic_config(sqlite_event_log.__file__), connection)
+                    OpenShardEventLogStorage._head_revision = head
+                SqlEventLogStorageMetadata.create_all(connection)
+                # What ``alembic stamp head`` writes into a new database; a watching process may
+                # stamp the same new file at the same moment.
+                connection.execute(text("create table if not exists alembic_version (version_num varchar(32) not null, "
+                                        "constraint alembic_version_pkc primary key (version_num))"))
+                connection.execute(text("insert or ignore into alembic_version (version_num) values (:head)"),
+                                   {"head": OpenShardEventLogStorage._head_revision})
+                connection.commit()
+        except (db_exc.DatabaseError, sqlite3.DatabaseError):
+            # Contention with another process creating the same file: Dagster's own path retries.
+            super()._initdb(engine)
 
     def has_table(self, table_name: str) -> bool:
         # Asked at every asset event, sometimes inside an open transaction on the index (so not

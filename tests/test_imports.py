@@ -173,10 +173,19 @@ def test_every_module_imports_on_its_own_in_a_fresh_interpreter(tmp_path):
     assert not (tmp_path / "data").exists(), "importing a module created the data dir"
 
 
+# The one module allowed Dagster's internals, and why: it subclasses Dagster's SQLite event-log storage
+# (there is no public hook for how it connects), which costs a refresh ~8 s otherwise. Dagster is
+# pinned in uv.lock; tests/test_dagster_instance.py exercises the subclass against the pinned release,
+# so an upgrade that changes those internals fails there, not in production.
+PRIVATE_DAGSTER_ALLOWED = {"orchestration.instance_sqlite"}
+
+
 def test_no_module_imports_private_dagster_api():
     """dagster._core and friends change without notice between releases: only the public API."""
     private = []
     for name, path in project_modules().items():
+        if name in PRIVATE_DAGSTER_ALLOWED:
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             modules = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
                        else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])

@@ -5,12 +5,19 @@ DuckDB lets one process hold a file for writing. Every connection Greenbridge op
 in separate processes, dbt and asset checks queue instead of failing with
 "Could not set lock on file". The Dagster pool on every warehouse step is the first line; this
 lock is the guarantee.
+
+Opening the file costs ~14 ms (DuckDB reads its catalogue); a step that queries and writes the
+warehouse a few times in a row opens one ``session()``, in which every ``connect`` of that file in
+that thread is the session's one connection, under the lock held for the session's whole life.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -18,6 +25,15 @@ import pandas as pd
 from filelock import FileLock
 
 LOCK_TIMEOUT_SECONDS = 600
+
+
+@dataclass
+class _Session:
+    held: contextlib.ExitStack
+    connection: duckdb.DuckDBPyConnection | None = None
+
+
+_sessions = threading.local()  # resolved file path -> the open session connection of this thread
 
 
 class Warehouse:
@@ -38,9 +54,47 @@ class Warehouse:
             yield
 
     @contextmanager
+    def session(self) -> Iterator[None]:
+        """Every ``connect`` of this file in this thread, until the session ends, is one read-write
+        connection, opened (with the writer lock) at the first ``connect`` and closed when the
+        session ends; a session that connects to nothing creates no file. Nested sessions are the
+        outer one. Not around anything that starts another process on the file (dbt)."""
+        key = str(self.path.resolve())
+        open_sessions = _sessions.__dict__
+        if key in open_sessions:
+            yield
+            return
+        held = contextlib.ExitStack()
+        open_sessions[key] = _Session(held)
+        try:
+            with held:
+                yield
+        finally:
+            del open_sessions[key]
+
+    @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"warehouse file {self.path} does not exist yet: run a refresh first")
+        session = _sessions.__dict__.get(str(self.path.resolve()))
+        if session is not None:
+            if session.connection is None:
+                session.connection = session.held.enter_context(self._open(read_only=False))
+            try:
+                yield session.connection  # closed when the session ends
+            except BaseException:
+                # What a closed connection would do: no half-done transaction left for the next use.
+                try:
+                    session.connection.execute("rollback")
+                except duckdb.Error:
+                    pass  # no transaction was open
+                raise
+            return
+        with self._open(read_only) as connection:
+            yield connection
+
+    @contextmanager
+    def _open(self, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.lock():
             connection = duckdb.connect(str(self.path), read_only=read_only)
             try:

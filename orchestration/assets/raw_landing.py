@@ -57,6 +57,12 @@ def land_raw_table(
     notes: Mapping[str, object] | None = None,
 ) -> Iterator[AssetCheckResult | MaterializeResult]:
     """Land ``batches`` (partition key, or None, -> the fetches answering it) as ``raw.<table>``."""
+    # One warehouse connection for the landing's reads and writes (warehouse/duckdb_store.py).
+    with warehouse.store.session():
+        yield from _land(context, warehouse, table, batches, notes)
+
+
+def _land(context, warehouse, table: RawTable, batches, notes) -> Iterator[AssetCheckResult | MaterializeResult]:
     contract = table.contract
     for fetches in batches.values():
         for fetch in fetches:
