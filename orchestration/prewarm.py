@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib
 import threading
 
-CHECKS_MODULES = ("great_expectations", "great_expectations.expectations", "warehouse.quality.gx_site_store")
+CHECKS_MODULES = ("great_expectations", "great_expectations.expectations", "warehouse.quality.gx_site_store",
+                  "warehouse.quality.gx_docs_action")
 
 
 def import_in_background(modules: tuple[str, ...] = CHECKS_MODULES) -> threading.Thread:

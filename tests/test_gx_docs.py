@@ -1,5 +1,5 @@
 """warehouse.quality.gx_docs with real Great Expectations and real files (no mocks): each suite
-through its GX Checkpoint, the Data Docs built once per call, and Data Docs that load nothing from the
+through its GX Checkpoint with an UpdateDataDocsAction, and Data Docs that load nothing from the
 network (the shipped assets in warehouse/quality/data_docs_assets/), checked on a real refresh and
 rendered by a real headless Chromium when one is installed."""
 
@@ -132,7 +132,7 @@ def test_suite_success_and_failed_expectations(tmp_path):
     json.dumps(bad.failed_expectations())  # fit for Dagster JSON metadata (no numpy scalars)
 
 
-def test_each_suite_runs_through_its_checkpoint(tmp_path):
+def test_each_suite_runs_through_its_checkpoint_with_update_data_docs(tmp_path):
     project_dir = tmp_path / "gx"
     frame = _frame().assign(row_label=lambda f: "vehicle " + f["vehicle_id"].astype(str))
     run = validate_frames({"footprint_bad": (frame, _failing())}, project_dir, tmp_path / "docs", run_name="r1",
@@ -140,8 +140,7 @@ def test_each_suite_runs_through_its_checkpoint(tmp_path):
 
     checkpoint = json.loads((project_dir / "checkpoints" / "footprint_bad.json").read_text())
     assert [definition["name"] for definition in checkpoint["validation_definitions"]] == ["footprint_bad"]
-    assert checkpoint["actions"] == []  # the Data Docs are built once per call, for every suite
-    assert (tmp_path / "docs" / "index.html").is_file()
+    assert checkpoint["actions"] == [{"type": "update_data_docs", "name": "update_data_docs", "site_names": ["published"]}]
     assert checkpoint["result_format"] == {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_label"]}
     result = run.suites["footprint_bad"].result
     assert result.meta["checkpoint_id"] == checkpoint["id"]
@@ -151,6 +150,21 @@ def test_each_suite_runs_through_its_checkpoint(tmp_path):
     between = next(item for item in result.results if item.expectation_config.type == "expect_column_values_to_be_between")
     labels = {index["row_label"] for index in between.result["unexpected_index_list"]}
     assert len(labels) == 54 and "vehicle 49" in labels
+
+
+def test_only_the_last_checkpoint_of_a_call_rebuilds_the_index_and_every_suite_gets_its_pages(tmp_path):
+    project_dir, docs_dir = tmp_path / "gx", tmp_path / "docs"
+    run = validate_frames(_batches(), project_dir, docs_dir, run_name="r1")
+
+    names = list(_batches())
+    actions = {name: json.loads((project_dir / "checkpoints" / f"{name}.json").read_text())["actions"]
+               for name in names}
+    assert [action["type"] for name in names for action in actions[name]] == ["update_data_docs_pages", "update_data_docs"]
+    index = run.docs_index.read_text()
+    for name in names:
+        assert name in index
+        assert list((docs_dir / "validations" / name).rglob("*.html")), f"no validation page for {name}"
+        assert (docs_dir / "expectations" / f"{name}.html").is_file()
 
 
 def test_second_run_rewrites_no_project_config(tmp_path):

@@ -1,7 +1,7 @@
 """Great Expectations validation through GX Checkpoints, with a file-backed GX project and published Data Docs.
 
 Belongs here: running GX 1.x expectation suites against in-memory pandas frames, each suite through
-its own GX ``Checkpoint`` (one validation definition) in a file-backed
+its own GX ``Checkpoint`` (one validation definition, one Data Docs action) in a file-backed
 GX project (``project_dir``: ``great_expectations.yml``, ``expectations/``,
 ``validation_definitions/``, ``checkpoints/``, ``uncommitted/validations/``), keeping the results of
 the last runs, and the project's one Data Docs site, which GX builds into a publication folder
@@ -11,10 +11,10 @@ the checks that use them, e.g. ``orchestration/checks/``), Dagster wiring, or Pa
 
 GX is imported lazily inside the functions: importing it takes several seconds.
 
-How the Data Docs are written. Once the checkpoints of a call have run, GX renders each suite's
-validation page and suite page and rebuilds the index once (``build_data_docs`` with those
-results: what each checkpoint's ``UpdateDataDocsAction`` would do, less an index rebuild per
-suite, ~0.4 s each on this machine), straight into ``docs_dir`` through
+How the Data Docs are written. Each checkpoint's action has GX render the suite's validation page
+and suite page; the last checkpoint of a call has GX's ``UpdateDataDocsAction``, which also
+rebuilds the index, the others ``gx_docs_action.UpdateDataDocsPagesAction``, which does not (an
+index rebuild reads every stored result: ~0.4 s each). They write straight into ``docs_dir`` through
 the site's store backend ``gx_site_store.OfflineSiteStoreBackend``: each file is written whole
 (beside its target, then renamed over it), and every page loads the scripts, styles and fonts
 shipped in ``data_docs_assets/`` (copied into ``docs_dir/static/vendor/``) instead of GX's CDNs,
@@ -48,6 +48,7 @@ SITE_NAME = "published"
 SITE_STORE_BACKEND = ("warehouse.quality.gx_site_store", "OfflineSiteStoreBackend")
 DATASOURCE_NAME = "frames"
 BATCH_DEFINITION_NAME = "whole_frame"
+DOCS_ACTION_NAME = "update_data_docs"
 RESULT_FORMAT = "SUMMARY"
 LOCK_FILE = ".gx_docs.lock"
 LOCK_TIMEOUT_S = 600
@@ -134,6 +135,8 @@ def _validate_locked(batches, project_dir: Path, docs_dir: Path, run_name: str, 
     from warehouse.quality.offline_docs import is_installed
 
     started = time.perf_counter()
+    import warehouse.quality.gx_docs_action  # noqa: F401 - registers the action stored checkpoints name
+
     context = _open_context(project_dir, docs_dir)
     datasource = _datasource(context)
     run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
@@ -144,21 +147,30 @@ def _validate_locked(batches, project_dir: Path, docs_dir: Path, run_name: str, 
 
     docs_errors: list[Exception] = []
     # Pages built before the shipped assets load GX's CDNs, and a deleted site lacks earlier runs:
-    # GX rebuilds such a site in full from the stored results once; otherwise only this run's pages.
-    rebuild_all = not is_installed(docs_dir) and bool(context.validation_results_store.list_keys())
+    # GX rebuilds such a site in full from the stored results once. The checkpoints' actions then
+    # render this run's pages only.
+    if not is_installed(docs_dir) and context.validation_results_store.list_keys():
+        try:
+            context.build_data_docs(site_names=[SITE_NAME])
+        except Exception as error:
+            docs_errors.append(error)
 
     suites: dict[str, SuiteRun] = {}
-    rendered: list = []
-    for suite_name, (frame, expectations) in batches.items():
+    last = len(batches) - 1
+    for position, (suite_name, (frame, expectations)) in enumerate(batches.items()):
         definition = _validation_definition(context, datasource, suite_name, expectations)
-        checkpoint = _checkpoint(context, definition, _result_format(frame, row_label_column))
-        identifier, result = _only_result(checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id))
-        rendered += [identifier, _suite_identifier(suite_name)]
+        checkpoint = _checkpoint(context, definition, _result_format(frame, row_label_column),
+                                 builds_index=position == last)
+        try:
+            result = _only_result(checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id))
+        except Exception as error:
+            # GX stores the result before it runs the actions: a failing UpdateDataDocsAction loses
+            # only the docs. Without a stored result the validation itself failed.
+            result = _stored_result(context, suite_name, run_id)
+            if result is None:
+                raise
+            docs_errors.append(error)
         suites[suite_name] = SuiteRun(suite=suite_name, success=bool(result.success), result=result)
-    try:
-        context.build_data_docs(site_names=[SITE_NAME], resource_identifiers=None if rebuild_all else rendered)
-    except Exception as error:  # the results are stored; a failure loses only the docs
-        docs_errors.append(error)
 
     docs_index = docs_dir / "index.html"
     if not docs_errors and not docs_index.is_file():
@@ -180,14 +192,16 @@ def _result_format(frame, row_label_column: str | None):
 
 
 def _only_result(checkpoint_result):
-    ((identifier, result),) = checkpoint_result.run_results.items()
-    return identifier, result
+    (result,) = checkpoint_result.run_results.values()
+    return result
 
 
-def _suite_identifier(suite_name: str):
-    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
-
-    return ExpectationSuiteIdentifier(name=suite_name)
+def _stored_result(context, suite_name: str, run_id):
+    store = context.validation_results_store
+    for key in store.list_keys():
+        if key.expectation_suite_identifier.name == suite_name and key.run_id.to_tuple() == run_id.to_tuple():
+            return store.get(key)
+    return None
 
 
 def _exception_messages(exception_info) -> list[str]:
@@ -305,14 +319,23 @@ def _fingerprint(expectation) -> tuple:
     return expectation.expectation_type, fields
 
 
-def _checkpoint(context, definition, result_format):
-    """The suite's checkpoint: its validation definition and the result format (the Data Docs are
-    built once for all suites, see the module docstring). Rewritten only when one changed."""
+def _checkpoint(context, definition, result_format, builds_index: bool = True):
+    """The suite's checkpoint: its validation definition, the result format, and a Data Docs action
+    for the site (``UpdateDataDocsAction`` when it ``builds_index``, else the pages-only action).
+    Rewritten only when one of them changed."""
     import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.exceptions import DataContextError
 
-    wanted = gx.Checkpoint(name=definition.name, validation_definitions=[definition], actions=[],
-                           result_format=result_format)
+    from warehouse.quality.gx_docs_action import UpdateDataDocsPagesAction
+
+    action = UpdateDataDocsAction if builds_index else UpdateDataDocsPagesAction
+    wanted = gx.Checkpoint(
+        name=definition.name,
+        validation_definitions=[definition],
+        actions=[action(name=DOCS_ACTION_NAME, site_names=[SITE_NAME])],
+        result_format=result_format,
+    )
     try:
         stored = context.checkpoints.get(definition.name)
     except DataContextError:
