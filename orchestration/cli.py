@@ -271,18 +271,14 @@ def _failed_source_tags(failed: set) -> dict[str, str]:
     return {FAILED_SOURCES_TAG: encode(failed)} if failed else {}
 
 
-def _source_keys_by_step() -> dict[str, set]:
-    from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
-
-    return {asset.op.name: set(asset.keys) for asset in RAW_SOURCE_ASSETS}
-
-
 def _source_failures(result) -> tuple[set, set, list[str]]:
     """A run's raw sources that failed to land, those whose rows broke their contract, and the
     steps that failed that are not sources."""
     from dagster import AssetCheckSeverity, DagsterEventType
 
-    by_step = _source_keys_by_step()
+    from orchestration.assets.raw_sources import source_keys_by_step
+
+    by_step = source_keys_by_step()
     source_keys = set().union(*by_step.values())
     failed, broken, others = set(), set(), []
     for event in result.all_events:
@@ -299,22 +295,20 @@ def _source_failures(result) -> tuple[set, set, list[str]]:
     return failed, broken, others
 
 
-def _source_keys() -> set:
-    from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
-
-    return {key for asset in RAW_SOURCE_ASSETS for key in asset.keys}
-
-
 def _sources_job(defs):
     """refresh_all's unpartitioned raw sources."""
+    from orchestration.assets.raw_sources import source_keys
+
     full = defs.resolve_job_def(REFRESH_ALL)
-    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) & _source_keys())
+    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) & source_keys())
 
 
 def _build_job(defs):
     """refresh_all without the raw sources: the models, checks and publication on what the warehouse holds."""
+    from orchestration.assets.raw_sources import source_keys
+
     full = defs.resolve_job_def(REFRESH_ALL)
-    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) - _source_keys())
+    return full.get_subset(asset_selection=set(full.asset_layer.executable_asset_keys) - source_keys())
 
 
 def _unchanged_publication(instance, settings) -> str | None:

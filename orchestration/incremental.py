@@ -63,9 +63,9 @@ def inputs_fingerprint(query: Callable[[str], list[tuple]], raw_tables: list[str
 
 
 def raw_source_tables() -> list[str]:
-    from orchestration.assets.raw_sources import RAW_SOURCE_ASSETS
+    from orchestration.assets.raw_sources import source_keys
 
-    return sorted(key.path[-1] for asset in RAW_SOURCE_ASSETS for key in asset.keys)
+    return sorted(key.path[-1] for key in source_keys())
 
 
 def published_fingerprint(instance, published_key: AssetKey, published_manifest: Path) -> str | None:

@@ -1,4 +1,5 @@
-"""Every raw asset that a connector lands, in one list (dbt seeds are the other raw assets)."""
+"""Every raw asset that a connector lands, in one list (dbt seeds are the other raw assets), and the
+views of it the refresh needs: their asset keys, by the step that lands them."""
 
 from orchestration.assets.raw_comtrade import raw_comtrade__china_car_exports, raw_comtrade__partner_areas
 from orchestration.assets.raw_eea_co2cars import raw_eea_co2cars__registrations_by_model
@@ -21,3 +22,13 @@ RAW_SOURCE_ASSETS = [
     raw_iea__electric_car_sales_share,
     raw_worldbank__indicators,
 ]
+
+
+def source_keys_by_step() -> dict[str, set]:
+    """The asset keys each raw source's step lands (a step may land several tables)."""
+    return {asset.op.name: set(asset.keys) for asset in RAW_SOURCE_ASSETS}
+
+
+def source_keys() -> set:
+    """Every raw source's asset key."""
+    return {key for asset in RAW_SOURCE_ASSETS for key in asset.keys}
