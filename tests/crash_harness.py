@@ -95,9 +95,9 @@ FINDINGS = [
     "Not visible to SIGKILL (the kernel keeps what a killed process wrote) but to a power loss: a "
     "version's files were not fsynced before `current` named them, nor the raw store's folders after "
     "a rename. Fixed: warehouse/fsync.py, used by both.",
-    "Left alone (not corruption): a publication killed while the calculator's reference is built "
-    "leaves `<data>/calculator/build-*/` (~4 MB each) that no later refresh removes "
-    "(orchestration/calculator/reference.py).",
+    "Not corruption: a publication killed while the calculator's reference is built left "
+    "`<data>/calculator/build-*/` (~4 MB each) that no later refresh removed. Fixed: the next build "
+    "removes abandoned ones (orchestration/calculator/reference.py `remove_abandoned_builds`).",
 ]
 
 

@@ -9,6 +9,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -277,6 +278,22 @@ def test_a_reference_missing_a_relation_of_the_method_is_not_built(refreshed_dat
     with pytest.raises(Exception, match="stg_parameters__market_lifetime"):
         build_reference(paths, Warehouse(warehouse_file), "broken")
     assert not [path for path in paths.calculator_dir.iterdir() if path.name.startswith("build-")]
+
+
+def test_a_build_folder_left_by_a_killed_publication_is_removed_by_the_next_build(refreshed_data_dir):
+    """A publication killed while the reference is built leaves its build folder; the next build
+    removes it (one publication at a time), but not a folder touched within the margin."""
+    paths = DataPaths.at(refreshed_data_dir)
+    abandoned, recent = paths.calculator_dir / "build-abandoned", paths.calculator_dir / "build-recent"
+    for folder in (abandoned, recent):
+        folder.mkdir(parents=True)
+        (folder / "reference.duckdb").write_bytes(b"partial")
+    old = time.time() - 2 * 3600
+    os.utime(abandoned, (old, old))
+    discard(build_reference(paths, Warehouse(paths.warehouse_file), "after a kill"))
+    assert not abandoned.exists()
+    assert recent.exists()
+    shutil.rmtree(recent)
 
 
 def test_building_a_reference_again_reuses_the_compiled_method_and_cleans_up(refreshed_data_dir):

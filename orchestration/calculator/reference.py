@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # warehouse.duckdb_store imports pandas, which a calculator c
 
 REFERENCE_FILE = "reference.duckdb"
 METADATA_TABLE = "calculator.method"
+ABANDONED_BUILD_S = 600  # a build folder untouched this long belongs to no running publication
 _BUILD_CATALOG = "reference"  # the catalog name DuckDB gives the file being built (its stem)
 
 
@@ -77,6 +79,7 @@ def build_reference(paths: DataPaths, warehouse: "Warehouse", run_id: str,
     manifest = _project_manifest(manifest_path)
     vocabulary = {table: (query.format(**{model: relation_of_model(manifest, model).sql for model in models}), models)
                   for table, (query, models) in VOCABULARY.items()}
+    remove_abandoned_builds(paths)
     build_dir = paths.calculator_dir / f"build-{uuid.uuid4().hex}"
     make_private_dirs(paths.root, build_dir)
     path = build_dir / f"{_BUILD_CATALOG}.duckdb"
@@ -109,6 +112,22 @@ def build_reference(paths: DataPaths, warehouse: "Warehouse", run_id: str,
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     return BuiltReference(path, method, compiled)
+
+
+def remove_abandoned_builds(paths: DataPaths, older_than_s: float = ABANDONED_BUILD_S) -> list[Path]:
+    """Remove the build folders a killed publication left (~4 MB each). One publication runs at a
+    time (the warehouse pool and the refresh lock), so any other build folder is abandoned; the age
+    margin is insurance against a clock or a process this does not know about."""
+    now = time.time()
+    removed = []
+    for folder in paths.calculator_dir.glob("build-*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > older_than_s:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def discard(built: BuiltReference) -> None:
