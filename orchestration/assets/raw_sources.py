@@ -1,6 +1,7 @@
 """Every raw asset that a connector lands, in one list (dbt seeds are the other raw assets), and the
 views of it the refresh needs: their asset keys, by the step that lands them."""
 
+from orchestration.assets.raw_carsales import raw_carsales__new_car_sales
 from orchestration.assets.raw_comtrade import raw_comtrade__china_car_exports, raw_comtrade__partner_areas
 from orchestration.assets.raw_eea_co2cars import raw_eea_co2cars__registrations_by_model
 from orchestration.assets.raw_ember import raw_ember__grid_carbon_intensity
@@ -20,6 +21,7 @@ RAW_SOURCE_ASSETS = [
     raw_epa_fueleconomy__vehicles,
     raw_iea__electric_car_sales,
     raw_iea__electric_car_sales_share,
+    raw_carsales__new_car_sales,
     raw_worldbank__indicators,
 ]
 

@@ -19,6 +19,7 @@ from warehouse.contracts.marts import (
     FCT_VEHICLE_FOOTPRINT,
 )
 from warehouse.contracts.quality import QUALITY_CONTRACTS
+from warehouse.contracts.raw_carsales import RAW_CARSALES_NEW_CAR_SALES
 from warehouse.contracts.raw_comtrade import RAW_COMTRADE_CHINA_CAR_EXPORTS, RAW_COMTRADE_PARTNER_AREAS
 from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
 from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
@@ -49,6 +50,7 @@ CONTRACTS: dict[str, TableContract] = {
         RAW_EPA_FUELECONOMY_VEHICLES,
         RAW_IEA_ELECTRIC_CAR_SALES,
         RAW_IEA_ELECTRIC_CAR_SALES_SHARE,
+        RAW_CARSALES_NEW_CAR_SALES,
         RAW_WORLDBANK_INDICATORS,
         RAW_REGISTRATIONS_BY_MODEL_MONTH,
         VEHICLE_CATALOGUE,
