@@ -128,6 +128,7 @@ class OpenShardEventLogStorage(SqliteEventLogStorage):
                     _, head = check_alembic_revision(get_alembic_config(sqlite_event_log.__file__), connection)
                     OpenShardEventLogStorage._head_revision = head
                 SqlEventLogStorageMetadata.create_all(connection)
+                connection.execute(text("pragma journal_mode=wal"))  # as Dagster creates its files
                 # What ``alembic stamp head`` writes into a new database; a watching process may
                 # stamp the same new file at the same moment.
                 connection.execute(text("create table if not exists alembic_version (version_num varchar(32) not null, "
@@ -191,6 +192,8 @@ class GreenbridgeSqliteStorage(DagsterSqliteStorage):
         self._event_log_storage = OpenShardEventLogStorage(_event_logs_directory(base_dir))
         self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
         self._inst_data = inst_data
+        # Every process opening this instance (the CLI, dagster dev, the daemon) writes its files alike.
+        write_ahead(Path(base_dir))
         DagsterStorage.__init__(self)
 
     @classmethod
