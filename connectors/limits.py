@@ -12,6 +12,7 @@ checked, so a long-running ``dagster dev`` and the CLI agree.
 | total time of one fetch, retries and body included | ``GREENBRIDGE_LIMIT_FETCH_DEADLINE_S`` | 600 s |
 | bytes of one response body after decompression | ``GREENBRIDGE_LIMIT_RESPONSE_BYTES`` (``_<SOURCE>`` for one source) | 256 MiB |
 | bytes of one zip member after decompression | ``GREENBRIDGE_LIMIT_ZIP_MEMBER_BYTES`` | 512 MiB |
+| bytes of one tar archive after decompression, every member together | ``GREENBRIDGE_LIMIT_ARCHIVE_BYTES`` | 512 MiB |
 | pages of one paged answer | ``GREENBRIDGE_LIMIT_PAGES`` (``_<SOURCE>`` for one source) | 200 (EEA Discodata: 1,000) |
 | redirects followed by one unkeyed fetch | ``GREENBRIDGE_LIMIT_REDIRECTS`` | 5 |
 | bytes of one dropped file (registrations inbox) | ``GREENBRIDGE_LIMIT_FILE_BYTES`` | 64 MiB |
@@ -62,12 +63,13 @@ RETRY_AFTER_S = Limit("RETRY_AFTER_S", 120.0, "seconds", "longest Retry-After ho
 FETCH_DEADLINE_S = Limit("FETCH_DEADLINE_S", 600.0, "seconds", "total time of one fetch, retries and body included")
 RESPONSE_BYTES = Limit("RESPONSE_BYTES", 256.0 * MIB, "bytes", "bytes of one response body after decompression")
 ZIP_MEMBER_BYTES = Limit("ZIP_MEMBER_BYTES", 512.0 * MIB, "bytes", "bytes of one zip member after decompression")
+ARCHIVE_BYTES = Limit("ARCHIVE_BYTES", 512.0 * MIB, "bytes", "bytes of one tar archive after decompression")
 PAGES = Limit("PAGES", 200.0, "pages", "pages of one paged answer")
 REDIRECTS = Limit("REDIRECTS", 5.0, "redirects", "redirects followed by one unkeyed fetch")
 FILE_BYTES = Limit("FILE_BYTES", 64.0 * MIB, "bytes", "bytes of one dropped file")
 SNAPSHOT_FILE_BYTES = Limit("SNAPSHOT_FILE_BYTES", 512.0 * MIB, "bytes", "bytes of one embedded snapshot file")
 
-ALL_LIMITS = (RETRY_AFTER_S, FETCH_DEADLINE_S, RESPONSE_BYTES, ZIP_MEMBER_BYTES, PAGES, REDIRECTS, FILE_BYTES,
+ALL_LIMITS = (RETRY_AFTER_S, FETCH_DEADLINE_S, RESPONSE_BYTES, ZIP_MEMBER_BYTES, ARCHIVE_BYTES, PAGES, REDIRECTS, FILE_BYTES,
               SNAPSHOT_FILE_BYTES)
 
 

@@ -29,7 +29,7 @@ monthly_sources_job = define_asset_job(
 quarterly_sources_job = define_asset_job(
     name="sources_quarterly",
     selection=(AssetSelection.tag(CADENCE_TAG, "quarterly") | AssetSelection.assets(*SEED_KEYS)),
-    description="Land the quarterly sources: World Bank indicators, Comtrade partner list, and the curated "
+    description="Land the quarterly sources: World Bank indicators, Comtrade partner list, open-ev-data trim specifications, and the curated "
                 "parameter seeds (emission factors, method parameters, material composition, catalogue, markets).",
 )
 

@@ -62,7 +62,7 @@ quarterly_sources_schedule = ScheduleDefinition(
     cron_schedule="0 4 3 1,4,7,10 *",
     execution_timezone=TIMEZONE,
     default_status=DefaultScheduleStatus.STOPPED,
-    description="World Bank indicators, Comtrade partner list and the curated factor seeds, quarterly.",
+    description="World Bank indicators, Comtrade partner list, open-ev-data trim specifications and the curated factor seeds, quarterly.",
 )
 
 ALL_SCHEDULES = [
