@@ -45,7 +45,8 @@ def build_defs(settings: Settings | None = None, loggers: Mapping[str, LoggerDef
         resources={
             "sources": fixed(SourcesResource(live=settings.live, snapshot_dir=str(settings.snapshot_dir),
                                              endpoints=dict(settings.endpoints),
-                                             registrations_dir=str(settings.registrations_inbox))),
+                                             registrations_dir=str(settings.registrations_inbox),
+                                             gaikindo_dir=str(settings.gaikindo_inbox))),
             "warehouse": fixed(WarehouseResource(data_dir=str(paths.root))),
             "dbt": fixed_at_run_time(lambda: dbt_cli(paths), "DbtCliResource of the data dir"),
         },

@@ -164,6 +164,7 @@ def run(live: bool, snapshot_dir: Path | None, data_dir: Path | None, select: li
         live=live or defaults.live,
         endpoints=defaults.endpoints,
         registrations_dir=defaults.registrations_dir,
+        gaikindo_dir=defaults.gaikindo_dir,
     )
     print(f"greenbridge {verb}: {'live APIs' if settings.live else f'snapshot {settings.snapshot_dir}'} -> data dir {settings.data_dir}")
     started = time.monotonic()

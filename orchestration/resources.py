@@ -30,12 +30,14 @@ WAREHOUSE_TAGS = {"greenbridge/warehouse": "writer"}
 class SourcesResource:
     """Where raw assets get their bytes: the embedded snapshot (default) or the live APIs, optionally
     through other endpoints (a mirror or proxy) given per source id; and the folder users drop
-    registrations files into (None: the warehouse data dir's ``inbox/registrations``)."""
+    registrations files into (None: the warehouse data dir's ``inbox/registrations``), and the one
+    for GAIKINDO wholesales files (None: ``inbox/gaikindo``)."""
 
     snapshot_dir: str
     live: bool = False
     endpoints: dict[str, str] = field(default_factory=dict)
     registrations_dir: str | None = None
+    gaikindo_dir: str | None = None
 
     def endpoint(self, source: str, default: str) -> str:
         """The base URL (or file URL) to call for ``source``: its override, else the connector's."""

@@ -4,7 +4,9 @@ Read from the environment (``GREENBRIDGE_DATA_DIR``, ``GREENBRIDGE_SNAPSHOT_DIR`
 ``GREENBRIDGE_LIVE``, ``GREENBRIDGE_ENDPOINT_<SOURCE>`` to call a source through another base
 URL, e.g. ``GREENBRIDGE_ENDPOINT_COMTRADE=https://mirror.example/comtrade``, and
 ``GREENBRIDGE_REGISTRATIONS_DIR``, the folder of dropped registrations files, default
-``<data dir>/inbox/registrations``) so ``dagster dev`` and the CLI agree; the CLI's flags override them.
+``<data dir>/inbox/registrations``, and ``GREENBRIDGE_GAIKINDO_DIR``, the folder of dropped GAIKINDO
+wholesales files read by a live run, default ``<data dir>/inbox/gaikindo``) so ``dagster dev`` and the
+CLI agree; the CLI's flags override them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from warehouse.paths import DEFAULT_DATA_DIR, DEFAULT_SNAPSHOT_DIR, DataPaths
 TRUE_WORDS = {"1", "true", "yes", "on"}
 ENDPOINT_PREFIX = "GREENBRIDGE_ENDPOINT_"
 REGISTRATIONS_DIR_VARIABLE = "GREENBRIDGE_REGISTRATIONS_DIR"
+GAIKINDO_DIR_VARIABLE = "GREENBRIDGE_GAIKINDO_DIR"
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,18 @@ class Settings:
     endpoints: dict[str, str] = field(default_factory=dict)
     # None: the data dir's inbox/registrations (so it follows a --data-dir given to the CLI).
     registrations_dir: Path | None = None
+    # None: the data dir's inbox/gaikindo.
+    gaikindo_dir: Path | None = None
 
     @property
     def registrations_inbox(self) -> Path:
         """The folder of dropped registrations files."""
         return self.registrations_dir or DataPaths.at(self.data_dir).registrations_inbox_dir
+
+    @property
+    def gaikindo_inbox(self) -> Path:
+        """The folder of dropped GAIKINDO wholesales files."""
+        return self.gaikindo_dir or DataPaths.at(self.data_dir).gaikindo_inbox_dir
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -46,6 +56,7 @@ class Settings:
                 if name.startswith(ENDPOINT_PREFIX) and value.strip()
             },
             registrations_dir=_path_or_none(os.environ.get(REGISTRATIONS_DIR_VARIABLE, "")),
+            gaikindo_dir=_path_or_none(os.environ.get(GAIKINDO_DIR_VARIABLE, "")),
         )
 
 

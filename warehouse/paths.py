@@ -42,6 +42,11 @@ class DataPaths:
         return self.root / "inbox" / "registrations"
 
     @property
+    def gaikindo_inbox_dir(self) -> Path:
+        """Default folder of dropped GAIKINDO wholesales files (``GREENBRIDGE_GAIKINDO_DIR`` overrides it)."""
+        return self.root / "inbox" / "gaikindo"
+
+    @property
     def published_dir(self) -> Path:
         """What BI tools read: ``<table>/part-0.parquet`` and ``_manifest.json`` (stable symlinks into
         ``current``), plus the per-run quality reports. See warehouse/publish.py."""
