@@ -218,3 +218,14 @@ def test_the_live_path_of_the_asset_lands_through_the_configured_endpoint(tmp_pa
     assert set(log["mode"]) == {"live"} and set(log["http_status"]) == {200}
     assert set(log["url"]) == {f"{base_url}/{name}" for name in carsales.FILES}
     assert set(table["market_code"]) == {country.market_code for country in carsales.COUNTRIES}
+
+
+def test_staging_maps_each_sales_powertrain_to_the_catalogues(refreshed_data_dir):
+    with duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
+        mapping = dict(connection.sql("select distinct powertrain, catalogue_powertrain "
+                                      "from staging.stg_carsales__new_car_sales").fetchall())
+        counts = connection.sql("select (select count(*) from staging.stg_carsales__new_car_sales), "
+                                f"(select count(*) from raw.{RAW_CARSALES_NEW_CAR_SALES.name})").fetchall()[0]
+    assert mapping == {"diesel": "ICEV", "petrol": "ICEV", "lpg": "ICEV", "ice": "ICEV", "hev": "HEV",
+                       "phev": "PHEV", "bev": "BEV", "hybrid": None, "other": None}
+    assert counts[0] == counts[1] > 8000

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from warehouse.contracts.marts import DIM_MARKET
+from warehouse.contracts.raw_carsales import RAW_CARSALES_NEW_CAR_SALES
 from warehouse.contracts.raw_comtrade import RAW_COMTRADE_CHINA_CAR_EXPORTS, RAW_COMTRADE_PARTNER_AREAS
 from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
 from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
@@ -410,6 +411,29 @@ STG_REGISTRATIONS__BY_MODEL_MONTH = TableContract(
     primary_key=("model_id", "market_code", "month"),
 )
 
+_CARSALES = RAW_CARSALES_NEW_CAR_SALES.column
+
+STG_CARSALES__NEW_CAR_SALES = TableContract(
+    name="stg_carsales__new_car_sales",
+    layer="staging",
+    description="New-car sales by market, month and powertrain as each market's publisher splits them "
+                "(raw.carsales__new_car_sales), with the calendar year and the catalogue powertrain.",
+    columns=(
+        _CARSALES("market_code"),
+        _CARSALES("month"),
+        Column("year", "int64", "Calendar year of the month", unit="year", min_value=1990, max_value=2100),
+        _CARSALES("powertrain"),
+        Column("catalogue_powertrain", "string",
+               "The catalogue powertrain the sales are of: ICEV for diesel, petrol, lpg and ice; HEV, PHEV, BEV; "
+               "null where the publisher's split has none (hybrid = HEV + PHEV, other)",
+               nullable=True, allowed_values=POWERTRAINS),
+        _CARSALES("new_car_sales"),
+        _CARSALES("publisher"),
+        SOURCE_SHA256,
+    ),
+    primary_key=("market_code", "month", "powertrain"),
+)
+
 STG_VEHICLES__CATALOGUE = replace(
     VEHICLE_CATALOGUE,
     name="stg_vehicles__catalogue",
@@ -445,6 +469,7 @@ STG_WORLDBANK__MARKET_CONTEXT = TableContract(
 )
 
 STAGING_CONTRACTS = (
+    STG_CARSALES__NEW_CAR_SALES,
     STG_COMTRADE__CHINA_CAR_EXPORTS,
     STG_COMTRADE__PARTNER_AREAS,
     STG_EEA__REGISTRATIONS_BY_MODEL,

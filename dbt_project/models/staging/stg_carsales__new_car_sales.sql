@@ -1,0 +1,18 @@
+-- New-car sales by market, month and powertrain as each market's publisher splits them
+-- (raw.carsales__new_car_sales), with the catalogue powertrain where the split has one: a
+-- publisher's 'hybrid' (HEV + PHEV not split) and 'other' have none.
+select
+    market_code,
+    month,
+    cast(substr(month, 1, 4) as integer) as year,
+    powertrain,
+    case
+        when powertrain in ('diesel', 'petrol', 'lpg', 'ice') then 'ICEV'
+        when powertrain = 'hev' then 'HEV'
+        when powertrain = 'phev' then 'PHEV'
+        when powertrain = 'bev' then 'BEV'
+    end as catalogue_powertrain,
+    new_car_sales,
+    publisher,
+    source_sha256
+from {{ source('raw', 'carsales__new_car_sales') }}
