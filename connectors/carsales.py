@@ -18,7 +18,6 @@ parser built for one set of fetches (``parser_for``) knows each body by its byte
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -120,18 +119,13 @@ def file_name(fetch: RawFetch) -> str:
     return PurePosixPath(urlsplit(fetch.url).path).name
 
 
-def parser_for(fetches: Sequence[RawFetch]) -> Callable[[bytes], pd.DataFrame]:
-    """The parser of these fetches' bodies: each country file to its long rows, with the publisher
-    that sources_data.json names for it; sources_data.json itself to no rows."""
-    by_digest: dict[str, str] = {}
+def parser_for(fetches: Sequence[RawFetch]) -> Callable[[RawFetch], pd.DataFrame]:
+    """The parser of these fetches: each country file (known by its name) to its long rows, with the
+    publisher that the fetches' sources_data.json names for it; sources_data.json itself to no rows."""
     for fetch in fetches:
         name = file_name(fetch)
         if name not in FILES:
             raise SourceError(SOURCE, f"{fetch.url}: {name} is not a file of the dataset (expected one of {', '.join(FILES)})")
-        digest = hashlib.sha256(fetch.content).hexdigest()
-        if by_digest.get(digest, name) != name:
-            raise SourceError(SOURCE, f"{by_digest[digest]} and {name} have the same bytes: one of them is not what its name says")
-        by_digest[digest] = name
     sources = [fetch for fetch in fetches if file_name(fetch) == SOURCES_FILE]
     if not sources:
         raise SourceError(SOURCE, f"no {SOURCES_FILE} among the fetches: the publishers are unknown")
@@ -140,19 +134,19 @@ def parser_for(fetches: Sequence[RawFetch]) -> Callable[[bytes], pd.DataFrame]:
     def publishers() -> dict[str, str]:
         return parse_publishers(sources[0].content)
 
-    def parse(content: bytes) -> pd.DataFrame:
-        name = by_digest.get(hashlib.sha256(content).hexdigest())
-        if name is None:
-            raise SourceError(SOURCE, "a body that is none of the fetches this parser was built for")
+    def parse(fetch: RawFetch) -> pd.DataFrame:
+        name = file_name(fetch)
         if name == SOURCES_FILE:
             return _empty()
+        if name not in COUNTRY_BY_FILE:
+            raise SourceError(SOURCE, f"{fetch.url}: {name} is not a file of the dataset")
         country = COUNTRY_BY_FILE[name]
         try:
             publisher = publishers()[country.sources_name]
         except KeyError:
             raise SchemaDriftError(SOURCE, f"{SOURCES_FILE}:country",
                                    f"no entry for {country.sources_name!r}, the publisher of {name}") from None
-        return parse_country(content, country, publisher)
+        return parse_country(fetch.content, country, publisher)
 
     return parse
 

@@ -137,7 +137,7 @@ def test_a_country_missing_from_sources_data_json_fails_naming_it():
     parser = carsales.parser_for(fetches)
     malaysia = next(fetch for fetch in fetches if carsales.file_name(fetch) == "malaysia_carsales_monthly.csv")
     with pytest.raises(SchemaDriftError, match="no entry for 'Malaysia'") as raised:
-        parser(malaysia.content)
+        parser(malaysia)
     assert "malaysia_carsales_monthly.csv" in str(raised.value)
 
 
@@ -159,8 +159,9 @@ def test_live_fetch_gets_every_file_and_parses_as_the_snapshot_does():
     assert fetches[1].url == f"{base_url}/carsales/data/indonesia_carsales_monthly.csv"
     assert fetches[1].licence == "CC BY 4.0" and "indonesia_carsales_monthly.csv" in fetches[1].citation
     live, offline = carsales.parser_for(fetches), carsales.parser_for(SNAPSHOT_FETCHES)
+    snapshot = {carsales.file_name(fetch): fetch for fetch in SNAPSHOT_FETCHES}
     for fetch in fetches:
-        pd.testing.assert_frame_equal(live(fetch.content), offline(BODIES[carsales.file_name(fetch)]))
+        pd.testing.assert_frame_equal(live(fetch), offline(snapshot[carsales.file_name(fetch)]))
 
 
 def test_live_fetch_names_the_file_a_server_does_not_have():

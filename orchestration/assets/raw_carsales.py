@@ -17,6 +17,6 @@ def raw_carsales__new_car_sales(context: AssetExecutionContext, sources: Resourc
         fetches = carsales.fetch_live(sources.session(), sources.endpoint(carsales.SOURCE, carsales.BASE_URL))
     else:
         fetches = carsales.fetch_snapshot(sources.snapshot())
-    # A country's file does not name its country: the parser knows each of these bodies by its bytes.
-    table = RawTable(RAW_CARSALES_NEW_CAR_SALES, carsales.parser_for(fetches))
+    # A country's file does not name its country: the parser reads it from the fetch's file name.
+    table = RawTable(RAW_CARSALES_NEW_CAR_SALES, parse_fetch=carsales.parser_for(fetches))
     yield from land_raw_table(context, warehouse, table, {UNPARTITIONED: fetches})

@@ -41,12 +41,24 @@ UNPARTITIONED = None
 @dataclass(frozen=True)
 class RawTable:
     """What a raw asset lands: its contract, the parser of one response, and (for partitioned
-    sources) the column holding the partition and how a partition key maps to its value."""
+    sources) the column holding the partition and how a partition key maps to its value.
+
+    ``parse`` reads a response's bytes; a source whose responses differ in layout by what was asked
+    (a file per country, a page per dataset) gives ``parse_fetch`` instead, which reads the whole
+    fetch (its URL and parameters with its bytes)."""
 
     contract: TableContract
-    parse: Callable[[bytes], pd.DataFrame]
+    parse: Callable[[bytes], pd.DataFrame] | None = None
     partition_column: str | None = None
     partition_value: Callable[[str], object] = field(default=str)
+    parse_fetch: Callable[[RawFetch], pd.DataFrame] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.parse is None) == (self.parse_fetch is None):
+            raise TypeError(f"RawTable {self.contract.name}: give exactly one of parse and parse_fetch")
+
+    def read(self, fetch: RawFetch) -> pd.DataFrame:
+        return self.parse_fetch(fetch) if self.parse_fetch is not None else self.parse(fetch.content)
 
 
 def land_raw_table(
@@ -81,7 +93,7 @@ def _land(context, warehouse, table: RawTable, batches, notes) -> Iterator[Asset
             digest = sha256_hex(fetch.content)
             raw_path = store_raw_bytes(warehouse.paths.raw_store_dir, fetch.content)
             try:
-                page = table.parse(fetch.content)
+                page = table.read(fetch)
             except SourceError as error:
                 # Says which response (or dropped file) it was, without changing the error itself.
                 error.add_note(f"while parsing {redact_url(fetch.url)} {fetch.parameters}")
