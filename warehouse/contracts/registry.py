@@ -25,7 +25,6 @@ from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
 from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
 from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
 from warehouse.contracts.raw_gaikindo import RAW_GAIKINDO_MODEL_WHOLESALES
-from warehouse.contracts.raw_gaikindo import RAW_GAIKINDO_MODEL_WHOLESALES
 from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
 from warehouse.contracts.raw_open_ev_data import RAW_OPEN_EV_DATA_TRIMS
 from warehouse.contracts.raw_owid_energy import RAW_OWID_GRID_INTENSITY
@@ -54,7 +53,6 @@ CONTRACTS: dict[str, TableContract] = {
         RAW_IEA_ELECTRIC_CAR_SALES,
         RAW_IEA_ELECTRIC_CAR_SALES_SHARE,
         RAW_CARSALES_NEW_CAR_SALES,
-        RAW_GAIKINDO_MODEL_WHOLESALES,
         RAW_GAIKINDO_MODEL_WHOLESALES,
         RAW_OPEN_EV_DATA_TRIMS,
         RAW_WORLDBANK_INDICATORS,
