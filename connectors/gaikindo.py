@@ -79,10 +79,10 @@ def file_name(fetch: RawFetch) -> str:
     return fetch.parameters.get("file") or PurePosixPath(fetch.parameters["snapshot_file"]).name
 
 
-def parser_for(fetches: Sequence[RawFetch]) -> Callable[[bytes], pd.DataFrame]:
-    """The parser of these fetches' bodies (the landing hands it bytes only: it knows each file by
-    its sha256, so errors and rows name the file). Two files with the same bytes, or two files
-    holding the same month, are refused: their wholesales would be counted twice."""
+def parser_for(fetches: Sequence[RawFetch]) -> Callable[[RawFetch], pd.DataFrame]:
+    """The parser of these fetches (``RawTable.parse_fetch``: rows and errors name each one's file).
+    Two files with the same bytes, or two files holding the same month, are refused: their
+    wholesales would be counted twice."""
     names: dict[str, str] = {}
     for fetch in fetches:
         digest = hashlib.sha256(fetch.content).hexdigest()
@@ -92,11 +92,9 @@ def parser_for(fetches: Sequence[RawFetch]) -> Callable[[bytes], pd.DataFrame]:
         names[digest] = file_name(fetch)
     month_files: dict[str, str] = {}
 
-    def parse(content: bytes) -> pd.DataFrame:
-        name = names.get(hashlib.sha256(content).hexdigest())
-        if name is None:
-            raise SourceError(SOURCE, "a body that is none of the fetches this parser was built for")
-        frame = parse_file(name, content)
+    def parse(fetch: RawFetch) -> pd.DataFrame:
+        name = file_name(fetch)
+        frame = parse_file(name, fetch.content)
         for month in frame["month"].unique():
             earlier = month_files.setdefault(month, name)
             if earlier != name:

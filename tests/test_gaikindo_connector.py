@@ -33,7 +33,7 @@ JANUARY = (
 def extract():
     fetches = gaikindo.fetch_snapshot(Snapshot(DEFAULT_SNAPSHOT_DIR))
     assert [gaikindo.file_name(fetch) for fetch in fetches] == [SNAPSHOT_FILE]
-    return gaikindo.parser_for(fetches)(fetches[0].content)
+    return gaikindo.parser_for(fetches)(fetches[0])
 
 
 def _resources(tmp_path, live=False, gaikindo_dir=None):
@@ -124,9 +124,9 @@ def test_the_same_month_in_two_files_is_refused(tmp_path):
     (tmp_path / "b.csv").write_text(JANUARY.replace(",7\n", ",8\n"))
     fetches = gaikindo.fetch_directory(str(tmp_path))
     parse = gaikindo.parser_for(fetches)
-    parse(fetches[0].content)
+    parse(fetches[0])
     with pytest.raises(SourceError, match=r"b\.csv and a\.csv both hold month 2026-01"):
-        parse(fetches[1].content)
+        parse(fetches[1])
     (tmp_path / "b.csv").write_text(JANUARY)
     with pytest.raises(SourceError, match=r"a\.csv and b\.csv have the same bytes"):
         gaikindo.parser_for(gaikindo.fetch_directory(str(tmp_path)))

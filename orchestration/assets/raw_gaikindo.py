@@ -28,5 +28,5 @@ def raw_gaikindo__model_wholesales(context: AssetExecutionContext, sources: Reso
     if not fetches:
         fetches = gaikindo.fetch_snapshot(sources.snapshot())
     notes["files"] = MetadataValue.json([gaikindo.file_name(fetch) for fetch in fetches])
-    table = RawTable(RAW_GAIKINDO_MODEL_WHOLESALES, gaikindo.parser_for(fetches))
+    table = RawTable(RAW_GAIKINDO_MODEL_WHOLESALES, parse_fetch=gaikindo.parser_for(fetches))
     yield from land_raw_table(context, warehouse, table, {UNPARTITIONED: fetches}, notes=notes)
