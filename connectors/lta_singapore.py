@@ -22,8 +22,6 @@ and a 0 count), so an empty count lands as 0 with ``registrations_blank_in_sourc
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
@@ -35,8 +33,8 @@ from connectors.limits import PAGES, LimitExceeded
 from connectors.parsing import integers, load_csv, load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
-from warehouse.contracts.raw_lta_singapore import IMPORTER_TYPES, RAW_LTA_SINGAPORE_CAR_REGISTRATIONS
 from warehouse.contracts.raw_carsales import SALES_POWERTRAINS
+from warehouse.contracts.raw_lta_singapore import IMPORTER_TYPES
 from warehouse.contracts.vocabularies import MARKET_CODES
 
 SOURCE = "lta_singapore"
@@ -129,18 +127,10 @@ def fetch_label(fetch: RawFetch) -> str:
     return fetch.parameters.get("snapshot_file", SNAPSHOT_FILE)
 
 
-def parser_for(fetches: Sequence[RawFetch]) -> Callable[[bytes], pd.DataFrame]:
-    """The parser of these fetches' bodies, which knows each body by its bytes so that an error
-    names its page or file (a datastore page does not say which page it is)."""
-    label_by_digest = {hashlib.sha256(fetch.content).hexdigest(): fetch_label(fetch) for fetch in fetches}
-
-    def parse(content: bytes) -> pd.DataFrame:
-        label = label_by_digest.get(hashlib.sha256(content).hexdigest())
-        if label is None:
-            raise SourceError(SOURCE, "a body that is none of the fetches this parser was built for")
-        return parse_body(content, label)
-
-    return parse
+def parse_fetch(fetch: RawFetch) -> pd.DataFrame:
+    """One fetch (a datastore page or the snapshot CSV) -> the raw contract's rows; errors name the
+    page or file, since a datastore page does not say which page it is."""
+    return parse_body(fetch.content, fetch_label(fetch))
 
 
 def parse_body(content: bytes, label: str) -> pd.DataFrame:

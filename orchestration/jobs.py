@@ -23,7 +23,7 @@ PARTITIONED_SOURCE_JOBS = [
 monthly_sources_job = define_asset_job(
     name="sources_monthly",
     selection=AssetSelection.tag(CADENCE_TAG, "monthly") - PARTITIONED,
-    description="Land the unpartitioned sources that revise monthly (OWID grid intensity, EPA vehicles, IEA EV sales, carsales new-car sales by powertrain, GAIKINDO model wholesales, dropped registrations files).",
+    description="Land the unpartitioned sources that revise monthly (OWID grid intensity, EPA vehicles, IEA EV sales, carsales new-car sales by powertrain, LTA Singapore registrations by make and fuel, GAIKINDO model wholesales, dropped registrations files).",
 )
 
 quarterly_sources_job = define_asset_job(

@@ -53,7 +53,7 @@ monthly_sources_schedule = ScheduleDefinition(
     cron_schedule="0 4 2 * *",
     execution_timezone=TIMEZONE,
     default_status=DefaultScheduleStatus.STOPPED,
-    description="OWID grid intensity, GAIKINDO model wholesales, EPA vehicles, IEA EV sales and carsales new-car sales by powertrain, at 04:00 UTC on the 2nd of each month.",
+    description="OWID grid intensity, GAIKINDO model wholesales, EPA vehicles, IEA EV sales, carsales new-car sales by powertrain and LTA Singapore registrations by make and fuel, at 04:00 UTC on the 2nd of each month.",
 )
 
 quarterly_sources_schedule = ScheduleDefinition(

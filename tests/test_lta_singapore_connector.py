@@ -113,8 +113,7 @@ def test_two_live_pages_are_fetched_by_offset_and_assembled_in_order():
         ([DATASET_ID], ["0"], ["3"]), ([DATASET_ID], ["3"], ["3"])]
     assert [(fetch.mode, fetch.http_status, fetch.parameters["page"], fetch.parameters["offset"]) for fetch in fetches] == [
         ("live", 200, 1, 0), ("live", 200, 2, 3)]
-    parse = lta_singapore.parser_for(fetches)
-    assembled = pd.concat([parse(fetch.content) for fetch in fetches], ignore_index=True)
+    assembled = pd.concat([lta_singapore.parse_fetch(fetch) for fetch in fetches], ignore_index=True)
     pd.testing.assert_frame_equal(assembled, SNAPSHOT_ROWS.iloc[:5].reset_index(drop=True))
 
 
@@ -123,9 +122,8 @@ def test_a_live_page_with_a_renamed_field_fails_naming_the_page_and_the_field():
     answers = [(200, {}, page(records_of(0, 3), 5)), (200, {}, page(renamed, 5))]
     with scripted_server(answers) as (base_url, _):
         fetches = lta_singapore.fetch_live(build_session(FAST), endpoint(base_url), page_size=3)
-    parse = lta_singapore.parser_for(fetches)
     with pytest.raises(SchemaDriftError, match="expected column missing") as raised:
-        parse(fetches[1].content)
+        lta_singapore.parse_fetch(fetches[1])
     assert raised.value.field == "page 2 (offset 3):fuel_type"
 
 
@@ -135,7 +133,7 @@ def test_an_unknown_fuel_type_on_a_live_page_fails_naming_page_row_and_value():
     with scripted_server([(200, {}, page(records, 3))]) as (base_url, _):
         fetches = lta_singapore.fetch_live(build_session(FAST), endpoint(base_url), page_size=3)
     with pytest.raises(SchemaDriftError, match="unknown fuel type") as raised:
-        lta_singapore.parser_for(fetches)(fetches[0].content)
+        lta_singapore.parse_fetch(fetches[0])
     assert raised.value.field == "page 1 (offset 0):fuel_type"
     assert "Hydrogen-Electric" in str(raised.value) and "row(s) 2" in str(raised.value)
 

@@ -19,6 +19,6 @@ def raw_lta_singapore__car_registrations_by_make(context: AssetExecutionContext,
         fetches = lta_singapore.fetch_live(sources.session(), sources.endpoint(lta_singapore.SOURCE, lta_singapore.DATASTORE_URL))
     else:
         fetches = lta_singapore.fetch_snapshot(sources.snapshot())
-    # A datastore page does not say which page it is: the parser knows each body by its bytes, to name it in errors.
-    table = RawTable(RAW_LTA_SINGAPORE_CAR_REGISTRATIONS, lta_singapore.parser_for(fetches))
+    # A datastore page does not say which page it is: the parser reads that from the fetch, to name it in errors.
+    table = RawTable(RAW_LTA_SINGAPORE_CAR_REGISTRATIONS, parse_fetch=lta_singapore.parse_fetch)
     yield from land_raw_table(context, warehouse, table, {UNPARTITIONED: fetches})

@@ -8,6 +8,7 @@ from orchestration.assets.raw_ember import raw_ember__grid_carbon_intensity
 from orchestration.assets.raw_epa_fueleconomy import raw_epa_fueleconomy__vehicles
 from orchestration.assets.raw_gaikindo import raw_gaikindo__model_wholesales
 from orchestration.assets.raw_iea_ev_sales import raw_iea__electric_car_sales, raw_iea__electric_car_sales_share
+from orchestration.assets.raw_lta_singapore import raw_lta_singapore__car_registrations_by_make
 from orchestration.assets.raw_open_ev_data import raw_open_ev_data__trims
 from orchestration.assets.raw_owid_energy import raw_owid_energy__grid_carbon_intensity
 from orchestration.assets.raw_registrations import raw_registrations__by_model_month
@@ -25,6 +26,7 @@ RAW_SOURCE_ASSETS = [
     raw_iea__electric_car_sales_share,
     raw_carsales__new_car_sales,
     raw_gaikindo__model_wholesales,
+    raw_lta_singapore__car_registrations_by_make,
     raw_worldbank__indicators,
     raw_open_ev_data__trims,
 ]

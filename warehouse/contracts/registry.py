@@ -26,6 +26,7 @@ from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
 from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
 from warehouse.contracts.raw_gaikindo import RAW_GAIKINDO_MODEL_WHOLESALES
 from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
+from warehouse.contracts.raw_lta_singapore import RAW_LTA_SINGAPORE_CAR_REGISTRATIONS
 from warehouse.contracts.raw_open_ev_data import RAW_OPEN_EV_DATA_TRIMS
 from warehouse.contracts.raw_owid_energy import RAW_OWID_GRID_INTENSITY
 from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MONTH
@@ -54,6 +55,7 @@ CONTRACTS: dict[str, TableContract] = {
         RAW_IEA_ELECTRIC_CAR_SALES_SHARE,
         RAW_CARSALES_NEW_CAR_SALES,
         RAW_GAIKINDO_MODEL_WHOLESALES,
+        RAW_LTA_SINGAPORE_CAR_REGISTRATIONS,
         RAW_OPEN_EV_DATA_TRIMS,
         RAW_WORLDBANK_INDICATORS,
         RAW_REGISTRATIONS_BY_MODEL_MONTH,
