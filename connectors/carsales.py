@@ -32,7 +32,8 @@ from connectors.http import get_bytes
 from connectors.parsing import integers, load_csv, load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
-from warehouse.contracts.raw_carsales import RAW_CARSALES_NEW_CAR_SALES, SALES_POWERTRAINS
+from warehouse.contracts.raw_carsales import RAW_CARSALES_NEW_CAR_SALES
+from warehouse.contracts.vocabularies import SALES_POWERTRAINS
 from warehouse.contracts.schema import SOURCE_SHA256
 
 SOURCE = "carsales"

@@ -33,7 +33,7 @@ from connectors.limits import PAGES, LimitExceeded
 from connectors.parsing import integers, load_csv, load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
-from warehouse.contracts.raw_carsales import SALES_POWERTRAINS
+from warehouse.contracts.vocabularies import SALES_POWERTRAINS
 from warehouse.contracts.raw_lta_singapore import IMPORTER_TYPES
 from warehouse.contracts.vocabularies import MARKET_CODES
 

@@ -2,25 +2,12 @@
 month and powertrain from Robbie Andrew's carsales dataset, as landed (long: one row per market,
 month and powertrain). It rejects only the impossible; plausibility rules come later.
 
-``SALES_POWERTRAINS`` is the vocabulary of the sales split. It is coarser and looser than the
-catalogue's ``POWERTRAINS``: some publishers do not split petrol from diesel (``ice``) or plug-in
-from non-plug-in hybrids (``hybrid``), and Poland reports LPG cars apart."""
+The powertrain is the sales vocabulary ``SALES_POWERTRAINS`` (warehouse/contracts/vocabularies.py),
+shared with the GAIKINDO and LTA sources."""
 
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
+from warehouse.contracts.vocabularies import SALES_POWERTRAIN_MEANINGS, SALES_POWERTRAINS
 
-# powertrain -> what it counts (the column docs quote these)
-SALES_POWERTRAIN_MEANINGS = {
-    "diesel": "diesel combustion cars",
-    "petrol": "petrol combustion cars",
-    "lpg": "LPG (autogas, bi-fuel) combustion cars, where the publisher reports them apart (Poland)",
-    "ice": "combustion cars, petrol and diesel not split",
-    "hev": "non-plug-in hybrids",
-    "phev": "plug-in hybrids",
-    "hybrid": "hybrids, plug-in and non-plug-in not split",
-    "bev": "battery electric cars",
-    "other": "everything else the publisher counts (CNG, hydrogen, unknown fuel, ...)",
-}
-SALES_POWERTRAINS = tuple(SALES_POWERTRAIN_MEANINGS)
 
 RAW_CARSALES_NEW_CAR_SALES = TableContract(
     name="carsales__new_car_sales",

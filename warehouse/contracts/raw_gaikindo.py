@@ -5,7 +5,7 @@ It rejects only the impossible; plausibility rules (model rows against brand tot
 ``POWERTRAIN_BY_FUEL_CODE`` maps GAIKINDO's fuel codes to the sales powertrain vocabulary of the
 carsales contract (``SALES_POWERTRAINS``), so the two sources' splits of Indonesia compare."""
 
-from warehouse.contracts.raw_carsales import SALES_POWERTRAINS
+from warehouse.contracts.vocabularies import SALES_POWERTRAINS
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 from warehouse.contracts.vocabularies import ISO3_PATTERN
 
@@ -22,7 +22,7 @@ POWERTRAIN_BY_FUEL_CODE = {
     "FCEV": "other",
 }
 if not set(POWERTRAIN_BY_FUEL_CODE.values()) <= set(SALES_POWERTRAINS):
-    raise ValueError("a powertrain of POWERTRAIN_BY_FUEL_CODE is outside the carsales contract's SALES_POWERTRAINS")
+    raise ValueError("a powertrain of POWERTRAIN_BY_FUEL_CODE is outside SALES_POWERTRAINS (warehouse/contracts/vocabularies.py)")
 BUILT_UP_MEANINGS = {"CBU": "completely built up, imported", "CKD": "completely knocked down, assembled in Indonesia"}
 
 RAW_GAIKINDO_MODEL_WHOLESALES = TableContract(

@@ -5,7 +5,7 @@ body type, as landed. It rejects only the impossible; plausibility rules come la
 The powertrain is the sales vocabulary the carsales source already uses (``SALES_POWERTRAINS``):
 LTA's fuel types map onto it one to one, and both sources then meet on the same codes."""
 
-from warehouse.contracts.raw_carsales import SALES_POWERTRAINS
+from warehouse.contracts.vocabularies import SALES_POWERTRAINS
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
 
 IMPORTER_TYPES = {

@@ -94,3 +94,21 @@ def market(code: str) -> Market:
         if candidate.code == code:
             return candidate
     raise KeyError(f"no market {code!r} in seed markets; known: {', '.join(MARKET_CODES)}")
+
+
+# The powertrain split of market sales and registrations (carsales, GAIKINDO, LTA): coarser and looser
+# than the catalogue's POWERTRAINS, because some publishers do not split petrol from diesel (ice) or
+# plug-in from non-plug-in hybrids (hybrid), and Poland reports LPG cars apart.
+# powertrain -> what it counts (the column docs quote these)
+SALES_POWERTRAIN_MEANINGS = {
+    "diesel": "diesel combustion cars",
+    "petrol": "petrol combustion cars",
+    "lpg": "LPG (autogas, bi-fuel) combustion cars, where the publisher reports them apart (Poland)",
+    "ice": "combustion cars, petrol and diesel not split",
+    "hev": "non-plug-in hybrids",
+    "phev": "plug-in hybrids",
+    "hybrid": "hybrids, plug-in and non-plug-in not split",
+    "bev": "battery electric cars",
+    "other": "everything else the publisher counts (CNG, hydrogen, unknown fuel, ...)",
+}
+SALES_POWERTRAINS = tuple(SALES_POWERTRAIN_MEANINGS)
