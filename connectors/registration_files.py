@@ -16,82 +16,30 @@ so a link to ``/proc/self/environ`` or a device is refused, not read. Errors nam
 column and the rule, never the file's contents (a header row or a value could be anything).
 """
 
-import os
-import stat
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
+from connectors.dropped_files import DroppedFiles
 from connectors.errors import SchemaDriftError, SourceError
-from connectors.limits import FILE_BYTES, LimitExceeded
 from connectors.parsing import integers, load_csv
 from connectors.raw_fetch import RawFetch
 
 SOURCE = "registration_files"
-MODE = "file"
 SUFFIX = ".csv"
 COLUMNS = ("model_id", "market_code", "month", "registrations", "publisher")
 TEXT_COLUMNS = ("model_id", "market_code", "month", "publisher")
 LICENCE = "the publisher's, as named in the file's publisher column"
 CITATION = "{file}: registrations as published by the publisher named in each row's publisher column"
 
+FILES = DroppedFiles(source=SOURCE, folder_name="the registrations folder", suffix=SUFFIX, licence=LICENCE,
+                     citation=CITATION)
+
 
 def fetch_directory(directory: str | Path) -> list[RawFetch]:
-    """One fetch per ``*.csv`` file directly in ``directory``, sorted by name; none if it is missing.
-    Hidden files (``.name.csv``, e.g. macOS ``._`` companions) are skipped; an entry that resolves
-    outside the folder, is not a regular file or is over the size limit fails the fetch naming it."""
-    folder = Path(directory).expanduser()
-    if not folder.is_dir():
-        return []
-    root = folder.resolve()
-    names = sorted(entry.name for entry in os.scandir(root)
-                   if entry.name.lower().endswith(SUFFIX) and not entry.name.startswith("."))
-    return [_fetch_file(root, name) for name in names]
-
-
-def _fetch_file(root: Path, name: str) -> RawFetch:
-    path = _inside(root, name)
-    content, modified = _read_regular_file(path, name)
-    return RawFetch(
-        source=SOURCE,
-        mode=MODE,
-        url=path.as_uri(),
-        parameters={"file": name},
-        content=content,
-        http_status=None,
-        retrieved_at=datetime.fromtimestamp(modified, tz=timezone.utc).isoformat(timespec="seconds"),
-        licence=LICENCE,
-        citation=CITATION.format(file=name),
-    )
-
-
-def _inside(root: Path, name: str) -> Path:
-    """The entry's real path, which must be a file directly or indirectly inside ``root``."""
-    resolved = (root / name).resolve()
-    if not resolved.is_relative_to(root) or resolved == root:
-        raise SourceError(SOURCE, f"{name}: a link to a file outside the registrations folder; refused, not read")
-    return resolved
-
-
-def _read_regular_file(path: Path, name: str) -> tuple[bytes, float]:
-    """The bytes of a regular file no larger than the limit; (O_NOFOLLOW: a link swapped in after
-    resolving is not followed; O_NONBLOCK: a FIFO does not hang the open)."""
-    limit = int(FILE_BYTES.value(SOURCE))
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        raise SourceError(SOURCE, f"{name}: cannot be opened ({error.strerror})") from None
-    with os.fdopen(descriptor, "rb") as stream:
-        status = os.fstat(stream.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise SourceError(SOURCE, f"{name}: not a regular file; refused, not read")
-        if status.st_size > limit:
-            raise LimitExceeded(SOURCE, FILE_BYTES, f"{name} holds {status.st_size:,} bytes", limit)
-        content = stream.read(limit + 1)
-    if len(content) > limit:  # it grew while being read
-        raise LimitExceeded(SOURCE, FILE_BYTES, f"{name} holds more than {limit:,} bytes", limit)
-    return content, status.st_mtime
+    """One fetch per ``*.csv`` file directly in ``directory``, sorted by name; none if it is missing
+    (the safe reading of ``connectors.dropped_files``)."""
+    return FILES.fetch_directory(directory)
 
 
 def parse(content: bytes) -> pd.DataFrame:
