@@ -18,6 +18,9 @@ from warehouse.contracts.marts import DIM_MARKET
 from warehouse.contracts.raw_carsales import RAW_CARSALES_NEW_CAR_SALES
 from warehouse.contracts.raw_comtrade import RAW_COMTRADE_CHINA_CAR_EXPORTS, RAW_COMTRADE_PARTNER_AREAS
 from warehouse.contracts.raw_eea_co2cars import RAW_EEA_CO2CARS_REGISTRATIONS
+from warehouse.contracts.raw_gaikindo import RAW_GAIKINDO_MODEL_WHOLESALES
+from warehouse.contracts.raw_lta_singapore import RAW_LTA_SINGAPORE_CAR_REGISTRATIONS
+from warehouse.contracts.raw_open_ev_data import RAW_OPEN_EV_DATA_TRIMS
 from warehouse.contracts.raw_ember import RAW_EMBER_GRID_INTENSITY
 from warehouse.contracts.raw_epa_fueleconomy import RAW_EPA_FUELECONOMY_VEHICLES
 from warehouse.contracts.raw_iea_ev_sales import RAW_IEA_ELECTRIC_CAR_SALES, RAW_IEA_ELECTRIC_CAR_SALES_SHARE
@@ -33,7 +36,7 @@ from warehouse.contracts.seeds import (
     PHEV_UTILITY_FACTOR,
     VEHICLE_CATALOGUE,
 )
-from warehouse.contracts.vocabularies import CONSUMPTION_BASES, LIFE_CYCLE_STAGES, POWERTRAINS
+from warehouse.contracts.vocabularies import CHEMISTRIES, CONSUMPTION_BASES, LIFE_CYCLE_STAGES, POWERTRAINS
 
 # A model that merges several raw answers keeps the sha256 of each, semicolon-separated.
 SOURCE_SHA256S_PATTERN = r"^[0-9a-f]{64}(;[0-9a-f]{64})*$"
@@ -46,6 +49,16 @@ _REFERENCE_YEAR = EMISSION_FACTORS.column("reference_year")
 _CONFIDENCE = EMISSION_FACTORS.column("confidence")
 _NOTES = EMISSION_FACTORS.column("notes")
 _SEED_VERSION = EMISSION_FACTORS.column("seed_version")
+
+
+_YEAR_OF_MONTH = Column("year", "int64", "Calendar year of the month", unit="year", min_value=1990, max_value=2100)
+# The sales models' (carsales, GAIKINDO, LTA) powertrain in the catalogue's vocabulary: the dbt macro
+# catalogue_powertrain (dbt_project/macros/catalogue_powertrain.sql).
+_CATALOGUE_POWERTRAIN = Column(
+    "catalogue_powertrain", "string",
+    "The catalogue powertrain the sales powertrain counts: ICEV for diesel, petrol, lpg and ice; HEV, PHEV, BEV; "
+    "null where the publisher's split has none (hybrid = HEV + PHEV, other)",
+    nullable=True, allowed_values=POWERTRAINS)
 
 
 def _source_sha256s(what: str) -> Column:
@@ -403,7 +416,7 @@ STG_REGISTRATIONS__BY_MODEL_MONTH = TableContract(
         _REGISTRATIONS("model_id"),
         _REGISTRATIONS("market_code"),
         _REGISTRATIONS("month"),
-        Column("year", "int64", "Calendar year of the month", unit="year", min_value=1990, max_value=2100),
+        _YEAR_OF_MONTH,
         _REGISTRATIONS("registrations"),
         _REGISTRATIONS("publisher"),
         SOURCE_SHA256,
@@ -421,17 +434,122 @@ STG_CARSALES__NEW_CAR_SALES = TableContract(
     columns=(
         _CARSALES("market_code"),
         _CARSALES("month"),
-        Column("year", "int64", "Calendar year of the month", unit="year", min_value=1990, max_value=2100),
+        _YEAR_OF_MONTH,
         _CARSALES("powertrain"),
-        Column("catalogue_powertrain", "string",
-               "The catalogue powertrain the sales are of: ICEV for diesel, petrol, lpg and ice; HEV, PHEV, BEV; "
-               "null where the publisher's split has none (hybrid = HEV + PHEV, other)",
-               nullable=True, allowed_values=POWERTRAINS),
+        _CATALOGUE_POWERTRAIN,
         _CARSALES("new_car_sales"),
         _CARSALES("publisher"),
         SOURCE_SHA256,
     ),
     primary_key=("market_code", "month", "powertrain"),
+)
+
+_GAIKINDO = RAW_GAIKINDO_MODEL_WHOLESALES.column
+
+STG_GAIKINDO__MODEL_WHOLESALES = TableContract(
+    name="stg_gaikindo__model_wholesales",
+    layer="staging",
+    description="Indonesia's monthly wholesales by model variant as GAIKINDO publishes them "
+                "(raw.gaikindo__model_wholesales), one row per published row, with the calendar year, the "
+                "catalogue powertrain and the country the variant was assembled in.",
+    columns=(
+        _GAIKINDO("source_file"),
+        _GAIKINDO("source_row"),
+        _GAIKINDO("month"),
+        _YEAR_OF_MONTH,
+        _GAIKINDO("gaikindo_row_id"),
+        _GAIKINDO("brand"),
+        Column("brand_corrected", "string",
+               "brand with the extract's known misfiling undone (../shared/data/README.md: AION trims filed under "
+               "BYD): AION for a row filed under BYD whose type starts with 'AION '; otherwise brand"),
+        _GAIKINDO("model"),
+        _GAIKINDO("type"),
+        _GAIKINDO("category"),
+        _GAIKINDO("fuel_code"),
+        _GAIKINDO("powertrain"),
+        _CATALOGUE_POWERTRAIN,
+        _GAIKINDO("built_up"),
+        _GAIKINDO("origin_iso3"),
+        replace(_GAIKINDO("origin_iso3"), name="assembled_in", description=(
+            "ISO 3166-1 alpha-3 code of the production country: the published origin (IDN for a CKD row with "
+            "origin Indonesia); null where no origin is published")),
+        Column("built_up_disagrees_with_origin", "bool",
+               "True where built_up contradicts the origin: CKD (assembled in Indonesia) with an origin other than "
+               "Indonesia or none, or CBU (imported) with origin Indonesia; assembled_in is then the origin; false "
+               "where built_up is not published"),
+        _GAIKINDO("wholesales"),
+        SOURCE_SHA256,
+    ),
+    primary_key=("source_file", "source_row"),
+)
+
+_LTA = RAW_LTA_SINGAPORE_CAR_REGISTRATIONS.column
+
+STG_LTA__REGISTRATIONS_BY_MAKE = TableContract(
+    name="stg_lta__registrations_by_make",
+    layer="staging",
+    description="Singapore's new car registrations by month, make, importer type, fuel type and body type (LTA M03, "
+                "raw.lta_singapore__car_registrations_by_make), with the calendar year and the catalogue powertrain.",
+    columns=(
+        _LTA("market_code"),
+        _LTA("month"),
+        _YEAR_OF_MONTH,
+        _LTA("make"),
+        _LTA("make_normalised"),
+        _LTA("importer_type"),
+        _LTA("fuel_type"),
+        _LTA("powertrain"),
+        _CATALOGUE_POWERTRAIN,
+        _LTA("body_type"),
+        _LTA("registrations"),
+        _LTA("registrations_blank_in_source"),
+        SOURCE_SHA256,
+    ),
+    primary_key=RAW_LTA_SINGAPORE_CAR_REGISTRATIONS.primary_key,
+)
+
+_OED = RAW_OPEN_EV_DATA_TRIMS.column
+
+STG_OPEN_EV_DATA__TRIMS = TableContract(
+    name="stg_open_ev_data__trims",
+    layer="staging",
+    description="Specifications of electric vehicle trims from open-ev-data (raw.open_ev_data__trims), one row per "
+                "trim, with the powertrain and battery chemistry in the catalogue's vocabularies. No consumption "
+                "and no estimate of one.",
+    columns=(
+        _OED("trim_id"),
+        _OED("make"),
+        _OED("model"),
+        replace(_OED("model_year"), name="year"),
+        _OED("trim"),
+        _OED("variant"),
+        _OED("vehicle_type"),
+        _OED("availability_status"),
+        replace(_OED("powertrain"), name="open_ev_data_powertrain"),
+        Column("powertrain", "string",
+               "Catalogue powertrain: BEV and PHEV as open-ev-data says; EREV as PHEV (an off-vehicle-charging hybrid "
+               "with a range extender); null where the record says both PHEV and EREV",
+               nullable=True, allowed_values=POWERTRAINS),
+        replace(_OED("battery_chemistry"), name="battery_chemistry_as_published"),
+        Column("battery_chemistry", "string",
+               "Battery chemistry in the catalogue's vocabulary: lfp = LFP, nmc = NMC; null for li-ion (lithium-ion, "
+               "chemistry unspecified) or no chemistry", nullable=True, allowed_values=CHEMISTRIES),
+        Column("battery_chemistry_unspecified", "bool",
+               "True where the record says only lithium-ion (li-ion): battery_chemistry is then null"),
+        _OED("battery_gross_kwh"),
+        _OED("battery_net_kwh"),
+        replace(_OED("curb_weight_kg"), name="curb_mass_kg"),
+        _OED("wheelbase_mm"),
+        _OED("range_wltp_km"),
+        _OED("range_cltc_km"),
+        _OED("range_nedc_km"),
+        _OED("range_epa_km"),
+        _OED("rated_range_notes"),
+        _OED("markets"),
+        _OED("source_urls"),
+        SOURCE_SHA256,
+    ),
+    primary_key=("trim_id",),
 )
 
 STG_VEHICLES__CATALOGUE = replace(
@@ -475,7 +593,10 @@ STAGING_CONTRACTS = (
     STG_EEA__REGISTRATIONS_BY_MODEL,
     STG_EMBER__GRID_CARBON_INTENSITY,
     STG_EPA__VEHICLES,
+    STG_GAIKINDO__MODEL_WHOLESALES,
     STG_IEA__ELECTRIC_CAR_SALES,
+    STG_LTA__REGISTRATIONS_BY_MAKE,
+    STG_OPEN_EV_DATA__TRIMS,
     STG_OWID__GRID_CARBON_INTENSITY,
     STG_PARAMETERS__CONSUMPTION_BASES,
     STG_PARAMETERS__CONSUMPTION_UPLIFT,

@@ -6,12 +6,7 @@ select
     month,
     cast(substr(month, 1, 4) as integer) as year,
     powertrain,
-    case
-        when powertrain in ('diesel', 'petrol', 'lpg', 'ice') then 'ICEV'
-        when powertrain = 'hev' then 'HEV'
-        when powertrain = 'phev' then 'PHEV'
-        when powertrain = 'bev' then 'BEV'
-    end as catalogue_powertrain,
+    {{ catalogue_powertrain('powertrain') }} as catalogue_powertrain,
     new_car_sales,
     publisher,
     source_sha256
