@@ -166,9 +166,12 @@ def test_every_raw_asset_shows_its_latest_materialization_with_the_provenance_th
             assert LANDING_KEYS <= set(metadata), f"{key}: missing {sorted(LANDING_KEYS - set(metadata))}"
             table = key.partition("/")[2]
             assert metadata["warehouse_table"] == f"raw.{table}"
+            # A partition's event lists that partition's fetches (orchestration/assets/raw_landing.py).
+            partition = materialization.get("partition")
             logged = warehouse.execute(
-                "select sha256, url, retrieved_at, raw_path from raw.raw_fetch_log where run_id = ? and table_name = ? order by rowid",
-                [materialization["runId"], table]).fetchall()
+                "select sha256, url, retrieved_at, raw_path from raw.raw_fetch_log where run_id = ? and table_name = ? "
+                "and (? is null or partition_key = ?) order by rowid",
+                [materialization["runId"], table, partition, partition]).fetchall()
             assert metadata["fetch_count"] == len(logged), key
             if key == FILE_DROP.to_user_string():
                 assert not logged, f"{key}: the session's inbox is empty, yet it logged fetches"

@@ -67,3 +67,31 @@ def test_live_trade_partition_lands_through_a_configured_endpoint(tmp_path, monk
         landed = connection.sql("select count(*) from raw.comtrade__china_car_exports").fetchall()[0][0]
     assert log_rows == [("live", 200, "2024-12")] * len(comtrade.CMD_CODES)
     assert landed == len(records)
+
+
+def test_each_partition_of_a_range_lists_only_its_own_fetches(tmp_path):
+    """A landing of several partitions gives each partition's event its own fetches; a range's list
+    copied into every partition's event grew the event log with the square of the range."""
+    import duckdb
+    from dagster import DagsterInstance
+
+    from orchestration.schedules import partition_range_tags
+
+    resources = _resources(tmp_path)
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize([raw_ember__grid_carbon_intensity], instance=instance, resources=resources,
+                             tags=partition_range_tags("2022", "2024"))
+        assert result.success
+        events = result.asset_materializations_for_node("raw__ember__grid_carbon_intensity")
+    assert sorted(event.partition for event in events) == ["2022", "2023", "2024"]
+    warehouse_file = tmp_path / "data" / "warehouse" / "greenbridge.duckdb"
+    with duckdb.connect(str(warehouse_file), read_only=True) as connection:
+        logged = connection.execute("select partition_key, sha256 from raw.raw_fetch_log where run_id = ?",
+                                    [result.run_id]).fetchall()
+    assert len({partition for partition, _ in logged}) == 3
+    for event in events:
+        listed = {fetch["sha256"] for fetch in event.metadata["fetches"].value}
+        assert listed == {sha256 for partition, sha256 in logged if partition == event.partition}, event.partition
+        assert event.metadata["fetch_count"].value == len(listed)
+        assert event.metadata["fetch_count_all_partitions"].value == len(logged)
+        assert event.metadata["partitions"].value == "2022..2024 (3)"

@@ -132,7 +132,7 @@ def _land(context, warehouse, table: RawTable, batches, notes) -> Iterator[Asset
     quarantined_rows = quarantine["row_json"].nunique()
     source = records[0][1].source if records else contract.name
     yield _contract_check_result(context, warehouse, contract, source, rows, quarantine, quarantined_rows, rule_failures)
-    metadata = _metadata(contract, rows, keys, [record for _, record in records], notes)
+    metadata = _metadata(context, contract, rows, keys, records, notes)
     metadata["quarantined_rows"] = quarantined_rows
     metadata[CODE_DIGEST_METADATA] = code_digest()
     # The source bytes this landing holds: an unchanged source keeps its data version, which the UI
@@ -179,7 +179,7 @@ def _unchanged_landing(context, warehouse, contract: TableContract, batches) -> 
         check_name=CONTRACT_CHECK_NAME, rule_id=CONTRACT_RULE_ID, asset=f"raw/{contract.name}", severity=BLOCKING,
         passed=True, outcome="passed", observed=f"the same bytes and code passed in run {event.run_id}",
         expected=f"every row of raw.{contract.name} holds its contract", failing_rows=0)])
-    result_metadata = {**_metadata(contract, rows, keys, [record for _, record in records], None),
+    result_metadata = {**_metadata(context, contract, rows, keys, records, None),
                        "quarantined_rows": 0, CODE_DIGEST_METADATA: code_digest(), "unchanged_since_run": event.run_id}
     return [
         AssetCheckResult(check_name=CONTRACT_CHECK_NAME, passed=True, severity=AssetCheckSeverity.ERROR,
@@ -257,18 +257,40 @@ def _record(fetch: RawFetch, digest: str, raw_path, row_count: int) -> FetchReco
     )
 
 
-def _metadata(contract: TableContract, rows: int, keys: list, records: list[FetchRecord], notes) -> dict:
-    first = records[0] if records else None
+def _metadata(context, contract: TableContract, rows: int, keys: list, records: list[tuple], notes) -> dict:
+    """The landing's materialization metadata. A landing of several partitions gives each
+    partition's event its own fetches (``add_asset_metadata`` per partition key): Dagster copies a
+    range's metadata into every partition's event, so listing the range's fetches there stored them
+    once per partition (60 x 60 KB for the Comtrade months)."""
     metadata = {
         "dagster/row_count": rows,
         "warehouse_table": f"{RAW_SCHEMA}.{contract.name}",
+    }
+    if keys:
+        metadata["partitions"] = f"{keys[0]}..{keys[-1]} ({len(keys)})" if len(keys) > 1 else keys[0]
+    fetched = [record for _, record in records]
+    if len(keys) > 1:
+        by_key: dict = {key: [] for key in keys}
+        for key, record in records:
+            by_key.setdefault(key, []).append(record)
+        for key in keys:
+            context.add_asset_metadata(_fetch_metadata(by_key[key]), partition_key=key)
+        metadata["fetch_count_all_partitions"] = len(fetched)
+    else:
+        metadata.update(_fetch_metadata(fetched))
+    metadata.update(dict(notes or {}))
+    return metadata
+
+
+def _fetch_metadata(records: list[FetchRecord]) -> dict:
+    """Where the bytes came from: every fetch, and the first one's fields for the UI's overview."""
+    first = records[0] if records else None
+    metadata = {
         "fetch_count": len(records),
         # URLs are redacted already; scrubbing again keeps a key a mirror put in a path out of metadata.
         "provenance": MetadataValue.md(scrub(_provenance_table(records))),
         "fetches": MetadataValue.json(scrub_value([record.as_dict() for record in records])),
     }
-    if keys:
-        metadata["partitions"] = f"{keys[0]}..{keys[-1]} ({len(keys)})" if len(keys) > 1 else keys[0]
     if first is not None:
         metadata.update({
             "source": first.source,
@@ -282,7 +304,6 @@ def _metadata(contract: TableContract, rows: int, keys: list, records: list[Fetc
             "licence": first.licence,
             "citation": first.citation,
         })
-    metadata.update(dict(notes or {}))
     return metadata
 
 
