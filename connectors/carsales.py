@@ -33,7 +33,7 @@ from connectors.parsing import integers, load_csv, load_json
 from connectors.raw_fetch import RawFetch, from_snapshot, live_fetch
 from connectors.snapshot import Snapshot
 from warehouse.contracts.raw_carsales import RAW_CARSALES_NEW_CAR_SALES
-from warehouse.contracts.vocabularies import SALES_POWERTRAINS
+from warehouse.contracts.vocabularies import to_sales_powertrains
 from warehouse.contracts.schema import SOURCE_SHA256
 
 SOURCE = "carsales"
@@ -47,7 +47,7 @@ MONTH_COLUMN = "YYYYMM"
 PUBLISHER_SEPARATOR = "; "
 
 # The dataset's column header -> powertrain of the raw contract.
-POWERTRAIN_BY_COLUMN = {
+POWERTRAIN_BY_COLUMN = to_sales_powertrains("POWERTRAIN_BY_COLUMN", {
     "Diesel": "diesel",
     "Petrol": "petrol",
     "LPG": "lpg",
@@ -58,9 +58,7 @@ POWERTRAIN_BY_COLUMN = {
     "Hybrid": "hybrid",
     "Battery electric": "bev",
     "Others": "other",
-}
-if not set(POWERTRAIN_BY_COLUMN.values()) <= set(SALES_POWERTRAINS):
-    raise ValueError("a powertrain of POWERTRAIN_BY_COLUMN is outside the raw contract's SALES_POWERTRAINS")
+})
 
 
 @dataclass(frozen=True)

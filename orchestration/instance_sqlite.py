@@ -99,8 +99,9 @@ class OpenShardEventLogStorage(SqliteEventLogStorage):
                                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
         self._engines[shard] = engine
         while len(self._engines) > OPEN_SHARDS:
-            _, oldest = self._engines.popitem(last=False)
-            oldest.dispose()
+            closed, oldest = self._engines.popitem(last=False)
+            oldest.dispose()  # closing its last connection folds its log into the file
+            self._checkpointed.pop(closed, None)
         return engine
 
     @contextmanager

@@ -17,6 +17,7 @@ from connectors.http import HttpPolicy, build_session
 from connectors.snapshot import Snapshot
 from orchestration.assets.raw_carsales import raw_carsales__new_car_sales
 from orchestration.resources import SourcesResource, WarehouseResource
+from tests.landed import landed
 from tests.local_http import scripted_server
 from warehouse.contracts.raw_carsales import RAW_CARSALES_NEW_CAR_SALES
 from warehouse.contracts.vocabularies import MARKET_CODES, MARKETS
@@ -172,21 +173,13 @@ def test_live_fetch_names_the_file_a_server_does_not_have():
     assert "indonesia_carsales_monthly.csv" in str(raised.value) and "[carsales]" in str(raised.value)
 
 
-def _landed(data_dir):
-    with duckdb.connect(str(data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
-        log = connection.sql("select mode, url, http_status, sha256, byte_count, row_count, raw_path, licence "
-                             "from raw.raw_fetch_log order by url").df()
-        table = connection.sql(f"select * from raw.{RAW_CARSALES_NEW_CAR_SALES.name}").df()
-    return log, table
-
-
 def test_the_snapshot_lands_with_a_fetch_log_row_and_the_bytes_of_every_file(tmp_path):
     data_dir = tmp_path / "data"
     resources = {"sources": SourcesResource(snapshot_dir=str(DEFAULT_SNAPSHOT_DIR)),
                  "warehouse": WarehouseResource(data_dir=str(data_dir))}
     result = materialize([raw_carsales__new_car_sales], resources=resources)
     assert result.success
-    log, table = _landed(data_dir)
+    log, table = landed(data_dir, RAW_CARSALES_NEW_CAR_SALES.name)
     assert sorted(log["url"]) == sorted(f"{carsales.BASE_URL}/{name}" for name in carsales.FILES)
     assert set(log["mode"]) == {"snapshot"} and set(log["licence"]) == {"CC BY 4.0"}
     for row in log.itertuples():
@@ -215,7 +208,7 @@ def test_the_live_path_of_the_asset_lands_through_the_configured_endpoint(tmp_pa
                      "warehouse": WarehouseResource(data_dir=str(data_dir))}
         result = materialize([raw_carsales__new_car_sales], resources=resources)
     assert result.success and len(requests_made) == len(carsales.FILES)
-    log, table = _landed(data_dir)
+    log, table = landed(data_dir, RAW_CARSALES_NEW_CAR_SALES.name)
     assert set(log["mode"]) == {"live"} and set(log["http_status"]) == {200}
     assert set(log["url"]) == {f"{base_url}/{name}" for name in carsales.FILES}
     assert set(table["market_code"]) == {country.market_code for country in carsales.COUNTRIES}

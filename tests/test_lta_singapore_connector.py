@@ -9,7 +9,6 @@ import io
 import json
 from urllib.parse import parse_qs, urlsplit
 
-import duckdb
 import pandas as pd
 import pytest
 from dagster import materialize
@@ -20,6 +19,7 @@ from connectors.http import HttpPolicy, build_session
 from connectors.snapshot import Snapshot
 from orchestration.assets.raw_lta_singapore import raw_lta_singapore__car_registrations_by_make
 from orchestration.resources import SourcesResource, WarehouseResource
+from tests.landed import landed
 from tests.local_http import scripted_server
 from warehouse.contracts.raw_lta_singapore import RAW_LTA_SINGAPORE_CAR_REGISTRATIONS
 from warehouse.paths import DEFAULT_SNAPSHOT_DIR
@@ -161,21 +161,13 @@ def test_without_a_dataset_id_a_live_fetch_fails_naming_the_setting_and_calls_no
         lta_singapore.dataset_url(lta_singapore.DATASTORE_URL)
 
 
-def _landed(data_dir):
-    with duckdb.connect(str(data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
-        log = connection.sql("select mode, url, http_status, sha256, byte_count, row_count, licence "
-                             "from raw.raw_fetch_log order by url").df()
-        table = connection.sql(f"select * from raw.{RAW_LTA_SINGAPORE_CAR_REGISTRATIONS.name}").df()
-    return log, table
-
-
 def test_the_snapshot_lands_with_a_fetch_log_row_and_its_content_addressed_bytes(tmp_path):
     data_dir = tmp_path / "data"
     resources = {"sources": SourcesResource(snapshot_dir=str(DEFAULT_SNAPSHOT_DIR)),
                  "warehouse": WarehouseResource(data_dir=str(data_dir))}
     result = materialize([raw_lta_singapore__car_registrations_by_make], resources=resources)
     assert result.success
-    log, table = _landed(data_dir)
+    log, table = landed(data_dir, RAW_LTA_SINGAPORE_CAR_REGISTRATIONS.name)
     assert len(log) == 1
     row = log.iloc[0]
     assert row["mode"] == "snapshot" and row["licence"] == lta_singapore.LICENCE and row["url"] == SNAPSHOT_FETCHES[0].url
@@ -196,6 +188,6 @@ def test_the_live_path_of_the_asset_lands_every_page_through_the_configured_endp
         result = materialize([raw_lta_singapore__car_registrations_by_make], resources=resources)
     # The default page is larger than the answer: the offset follows the rows received.
     assert result.success and len(requests_made) == 2
-    log, table = _landed(data_dir)
+    log, table = landed(data_dir, RAW_LTA_SINGAPORE_CAR_REGISTRATIONS.name)
     assert set(log["mode"]) == {"live"} and set(log["http_status"]) == {200} and log["row_count"].sum() == 5
     assert sorted(table["make"]) == sorted(SNAPSHOT_ROWS["make"].iloc[:5])

@@ -5,12 +5,11 @@ It rejects only the impossible; plausibility rules (model rows against brand tot
 ``POWERTRAIN_BY_FUEL_CODE`` maps GAIKINDO's fuel codes to the sales powertrain vocabulary of the
 carsales contract (``SALES_POWERTRAINS``), so the two sources' splits of Indonesia compare."""
 
-from warehouse.contracts.vocabularies import SALES_POWERTRAINS
 from warehouse.contracts.schema import SOURCE_SHA256, Column, TableContract
-from warehouse.contracts.vocabularies import ISO3_PATTERN
+from warehouse.contracts.vocabularies import ISO3_PATTERN, SALES_POWERTRAINS, to_sales_powertrains
 
 # GAIKINDO's fuel code -> powertrain. CNG and hydrogen fuel-cell cars are "other", as in carsales.
-POWERTRAIN_BY_FUEL_CODE = {
+POWERTRAIN_BY_FUEL_CODE = to_sales_powertrains("POWERTRAIN_BY_FUEL_CODE", {
     "G": "petrol",
     "D": "diesel",
     "HYBRID": "hev",
@@ -20,9 +19,7 @@ POWERTRAIN_BY_FUEL_CODE = {
     "EV": "bev",
     "CNG": "other",
     "FCEV": "other",
-}
-if not set(POWERTRAIN_BY_FUEL_CODE.values()) <= set(SALES_POWERTRAINS):
-    raise ValueError("a powertrain of POWERTRAIN_BY_FUEL_CODE is outside SALES_POWERTRAINS (warehouse/contracts/vocabularies.py)")
+})
 BUILT_UP_MEANINGS = {"CBU": "completely built up, imported", "CKD": "completely knocked down, assembled in Indonesia"}
 
 RAW_GAIKINDO_MODEL_WHOLESALES = TableContract(

@@ -112,3 +112,13 @@ SALES_POWERTRAIN_MEANINGS = {
     "other": "everything else the publisher counts (CNG, hydrogen, unknown fuel, ...)",
 }
 SALES_POWERTRAINS = tuple(SALES_POWERTRAIN_MEANINGS)
+
+
+def to_sales_powertrains(mapping_name: str, mapping: dict[str, str]) -> dict[str, str]:
+    """A source's mapping of its own labels to the sales powertrains, refused at import if it names
+    one outside ``SALES_POWERTRAINS``."""
+    outside = sorted(set(mapping.values()) - set(SALES_POWERTRAINS))
+    if outside:
+        raise ValueError(f"{mapping_name} maps to {', '.join(outside)}, outside SALES_POWERTRAINS "
+                         "(warehouse/contracts/vocabularies.py)")
+    return mapping
