@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -29,19 +30,29 @@ from filelock import FileLock, Timeout
 LOCK_FILE = ".refresh.lock"
 HOLDER_FILE = ".refresh.lock.json"
 WAIT_TIMEOUT_S = 3600.0
+# The holder writes its record just after taking the lock; a refresh arriving in that gap waits
+# this long for the record rather than saying the holder is unknown.
+HOLDER_RECORD_GRACE_S = 5.0
 
 
 class RefreshBusy(TimeoutError):
     """Another refresh of the data dir held its lock for longer than the wait allowed; nothing ran."""
 
 
-def holder(data_dir: Path) -> str:
-    """Who holds the data dir's refresh lock, as the holder wrote it (or that it is unknown)."""
-    try:
-        record = json.loads((Path(data_dir) / HOLDER_FILE).read_text())
-        return f"pid {record['pid']}, started {record['started_at']}: {record['command']}"
-    except (OSError, ValueError, KeyError, TypeError):
-        return "holder unknown"
+def holder(data_dir: Path, grace_s: float = 0.0) -> str:
+    """Who holds the data dir's refresh lock, as the holder wrote it (or that it is unknown).
+
+    ``grace_s`` waits that long for a holder that has taken the lock but not yet written its record.
+    """
+    deadline = time.monotonic() + grace_s
+    while True:
+        try:
+            record = json.loads((Path(data_dir) / HOLDER_FILE).read_text())
+            return f"pid {record['pid']}, started {record['started_at']}: {record['command']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            if time.monotonic() >= deadline:
+                return "holder unknown"
+            time.sleep(0.05)
 
 
 @contextmanager
@@ -53,7 +64,7 @@ def refresh_lock(data_dir: Path, say: Callable[[str], None] = print, timeout_s: 
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        say(f"waiting for the refresh already running on {data_dir} ({holder(data_dir)})")
+        say(f"waiting for the refresh already running on {data_dir} ({holder(data_dir, HOLDER_RECORD_GRACE_S)})")
         try:
             lock.acquire(timeout=timeout_s)
         except Timeout as error:

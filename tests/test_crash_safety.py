@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -221,3 +222,26 @@ def test_a_killed_refresh_never_blocks_the_next_and_a_long_wait_gives_up_naming_
     assert "nothing was run" in output
     (tmp_path / "release").touch()
     assert after_kill.wait(timeout=60) == 0
+
+
+def test_a_refresh_arriving_between_the_holders_lock_and_its_record_still_names_the_holder(tmp_path):
+    # The gap CI hit once: the first refresh had taken the flock but not yet written its record.
+    from filelock import FileLock
+
+    from orchestration.refresh_lock import HOLDER_FILE, LOCK_FILE
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    lock = FileLock(str(data_dir / LOCK_FILE))
+    lock.acquire()
+    try:
+        waiter = _holder(data_dir, tmp_path / "release")
+        time.sleep(0.5)
+        (data_dir / HOLDER_FILE).write_text('{"pid": 4242, "started_at": "2026-12-02T07:00:00+00:00", "command": "greenbridge refresh"}')
+        waiting = waiter.stdout.readline().strip()
+        assert waiting.startswith(f"waiting for the refresh already running on {data_dir} (pid 4242, started ")
+    finally:
+        (data_dir / HOLDER_FILE).unlink(missing_ok=True)
+        lock.release()
+    assert waiter.stdout.readline().strip() == "holding"
+    (tmp_path / "release").touch()
+    assert waiter.wait(timeout=60) == 0
