@@ -76,7 +76,7 @@ def test_the_calculator_reproduces_every_published_footprint(refreshed_data_dir)
             "inputs.market_code as market, inputs.registration_year as year, "
             "catalogue.make, catalogue.model, catalogue.estimated_fields "
             "from intermediate.int_footprint__catalogue_inputs as inputs "
-            "join staging.stg_vehicles__catalogue as catalogue using (model_id)"
+            "join marts.dim_vehicle_model as catalogue using (model_id)"
         ).to_arrow_table()
     computed = footprints(inputs, data_dir=refreshed_data_dir)
     published = pq.read_table(refreshed_data_dir / "published" / "fct_vehicle_footprint" / "part-0.parquet")

@@ -1,4 +1,5 @@
-"""Generate the dbt properties files (docs, data types, tests) from the table contracts.
+"""Generate the dbt properties files (docs, data types, tests) from the table contracts, and the
+macro through which dbt models read the standard's plausibility bounds (warehouse/quality/rules.py).
 
 Run ``python -m warehouse.contracts.dbt_properties`` after changing a contract; a test fails
 while the committed YAML differs from what the contracts generate.
@@ -13,6 +14,7 @@ import yaml
 
 from warehouse.contracts.registry import CONTRACTS
 from warehouse.paths import DBT_PROJECT_DIR
+from warehouse.quality import rules
 
 HEADER = "# GENERATED from warehouse/contracts/ (registry.py lists them) by `python -m warehouse.contracts.dbt_properties`. Do not edit.\n"
 
@@ -65,8 +67,31 @@ def render(kind: str, layer: str) -> str:
     return HEADER + body
 
 
+RULE_BOUNDS_MACRO = DBT_PROJECT_DIR / "macros" / "_generated__rule_bounds.sql"
+# The bounds a model applies before the gate would (e.g. a catalogue estimate outside them is excluded
+# with the reason, not published to fail DQ-PLAUSIBILITY), as they stand in rules.py.
+RULE_BOUNDS = {
+    "bev_consumption_kwh_per_100km": rules.BEV_CONSUMPTION_KWH_PER_100KM,
+    "curb_mass_kg": rules.CURB_MASS_KG,
+}
+
+
+def render_rule_bounds() -> str:
+    """A dbt macro ``rule_bound(name, 'low' | 'high')`` returning the bound as a SQL literal."""
+    entries = ", ".join(f"'{name}': [{low!r}, {high!r}]" for name, (low, high) in RULE_BOUNDS.items())
+    return (
+        "{# GENERATED from warehouse/quality/rules.py by `python -m warehouse.contracts.dbt_properties`. Do not edit. #}\n"
+        "{% macro rule_bound(name, end) -%}\n"
+        f"    {{%- set bounds = {{{entries}}} -%}}\n"
+        "    {{ bounds[name][0 if end == 'low' else 1] }}\n"
+        "{%- endmacro %}\n"
+    )
+
+
 def expected_files() -> dict[Path, str]:
-    return {path: render(kind, layer) for path, (kind, layer) in GENERATED_FILES.items()}
+    files = {path: render(kind, layer) for path, (kind, layer) in GENERATED_FILES.items()}
+    files[RULE_BOUNDS_MACRO] = render_rule_bounds()
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:

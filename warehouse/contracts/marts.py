@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from warehouse.contracts.schema import Column, TableContract
-from warehouse.contracts.seeds import FACTOR_COLUMNS, PROVENANCE_COLUMNS, VEHICLE_CATALOGUE
+from warehouse.contracts.seeds import CATALOGUE_VARIANT_COLUMNS, FACTOR_COLUMNS, PROVENANCE_COLUMNS, VEHICLE_CATALOGUE
 from warehouse.contracts.vocabularies import (
     CONSUMPTION_BASES,
     FUELS,
@@ -224,12 +224,50 @@ DIM_MARKET = TableContract(
     primary_key=("market_code",),
 )
 
+CATALOGUE_SOURCES = ("curated_seed", "open_ev_data")
+
 DIM_VEHICLE_MODEL = replace(
     VEHICLE_CATALOGUE,
     name="dim_vehicle_model",
     layer="marts",
-    description="Vehicle models with their specifications and sources (from the curated catalogue).",
-    columns=tuple(column for column in VEHICLE_CATALOGUE.columns if column.name != "retrieved_date"),
+    description=(
+        "Every priced vehicle variant with its specifications: the curated seed's rows and the open-ev-data trims "
+        "that can be priced, merged field group by field group where a reviewed link says two records are one "
+        "variant (a sourced value before an estimate, then type-approval over manufacturer specification over "
+        "compiled dataset); field_sources names each group's source, estimated_fields the estimated columns. "
+        "Trims that cannot be priced are in dim_vehicle_model_exclusion."
+    ),
+    columns=(
+        *CATALOGUE_VARIANT_COLUMNS,
+        Column("catalogue_source", "string", "Source of the variant's identity (names, powertrain, countries)",
+               allowed_values=CATALOGUE_SOURCES),
+        Column("source_record_id", "string", "The variant's record in that source (seed model_id, open-ev-data trim_id)"),
+        Column("catalogue_sources", "string", "Semicolon-separated sources describing the variant (more than one when linked)"),
+        Column("field_sources", "string", "Per field group (mass; battery: kWh and chemistry; consumption: basis, range, "
+               "fuel, electricity, CO2) the source:record its values came from"),
+    ),
+)
+
+DIM_VEHICLE_MODEL_EXCLUSION = TableContract(
+    name="dim_vehicle_model_exclusion",
+    layer="marts",
+    description=(
+        "Source records that are not priced variants, with the reason (a field that can be neither sourced nor "
+        "estimated with a cited basis, not in production, ...): what to source next to widen the catalogue."
+    ),
+    columns=(
+        Column("source", "string", "Source of the record", allowed_values=CATALOGUE_SOURCES),
+        Column("source_record_id", "string", "The record's id in that source (open-ev-data trim_id)"),
+        Column("make", "string", "Make as the source names it"),
+        Column("model", "string", "Model as the source names it"),
+        Column("variant", "string", "Trim and variant as the source names them", nullable=True),
+        Column("model_year", "int64", "Model year", unit="year", min_value=2000, max_value=2035),
+        Column("powertrain", "string", "Catalogue powertrain, null where the record is unclear", nullable=True,
+               allowed_values=POWERTRAINS),
+        Column("exclusion_reason", "string", "Why the record is not priced"),
+        Column("source_url", "string", "First source the record cites", pattern=r"^https?://"),
+    ),
+    primary_key=("source", "source_record_id"),
 )
 
 DIM_EMISSION_FACTOR = TableContract(

@@ -4,6 +4,8 @@ unit and confidence. The seeds the data-quality rules read are in ``quality.py``
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from warehouse.contracts.schema import Column, TableContract
 from warehouse.contracts.units import UNITS
 from warehouse.contracts.vocabularies import (
@@ -40,8 +42,10 @@ VEHICLE_CATALOGUE = TableContract(
         Column("electric_range_km", "float64", "Type-approval electric range", unit="km", nullable=True, min_value=0, max_value=1200),
         Column("consumption_basis", "string", "Test cycle of the consumption values", allowed_values=CONSUMPTION_BASES),
         Column("fuel_l_per_100km", "float64", "Combined fuel consumption (PHEV: weighted)", unit="L/100 km", min_value=0, max_value=30),
-        Column("electricity_kwh_per_100km", "float64", "Combined electricity consumption at the plug (PHEV: weighted)",
-               unit="kWh/100 km", min_value=0, max_value=40),
+        Column("electricity_kwh_per_100km", "float64", "Combined electricity consumption at the plug (PHEV: weighted); "
+               "empty for a BEV with a rated range and no published consumption (stg_vehicles__catalogue estimates it, "
+               "flagged), or for an ICEV or HEV",
+               unit="kWh/100 km", nullable=True, min_value=0, max_value=40),
         Column("tailpipe_co2_g_per_km", "float64", "Type-approval combined tailpipe CO2", unit="g CO2/km",
                nullable=True, min_value=0, max_value=500),
         Column("production_country", "string", "Country of vehicle assembly (ISO 3166-1 alpha-3)", pattern=ISO3_PATTERN),
@@ -56,6 +60,32 @@ VEHICLE_CATALOGUE = TableContract(
         Column("estimation_basis", "string", "How each estimated value was derived", nullable=True),
     ),
     primary_key=("model_id",),
+)
+
+# The catalogue's columns once staged: every consumption is filled (estimated, flagged, where the seed
+# left it empty), and the read date stays with the seed.
+CATALOGUE_VARIANT_COLUMNS = tuple(
+    replace(column, nullable=False, description=column.description.split(";")[0])
+    if column.name == "electricity_kwh_per_100km" else column
+    for column in VEHICLE_CATALOGUE.columns if column.name != "retrieved_date"
+)
+
+CATALOGUE_VARIANT_LINKS = TableContract(
+    name="catalogue_variant_links",
+    layer="parameters",
+    description=(
+        "Reviewed links between a curated catalogue variant and a record of another source describing the same "
+        "car: dim_vehicle_model then takes each group of fields from the better source (int_vehicles__catalogue)."
+    ),
+    columns=(
+        Column("model_id", "string", "Curated variant (seed vehicle_catalogue)", pattern=r"^[a-z0-9_]+$",
+               references="vehicle_catalogue.model_id"),
+        Column("source", "string", "Source of the linked record", allowed_values=("open_ev_data",)),
+        Column("source_record_id", "string", "The record's id in that source (open-ev-data trim_id)"),
+        Column("evidence", "string", "Why the two describe the same variant"),
+        Column("reviewed_date", "string", "Date the link was reviewed (ISO 8601)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    ),
+    primary_key=("source", "source_record_id"),
 )
 
 FACTOR_COLUMNS = (

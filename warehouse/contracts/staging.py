@@ -34,6 +34,7 @@ from warehouse.contracts.seeds import (
     MARKET_LIFETIME,
     METHOD_PARAMETERS,
     PHEV_UTILITY_FACTOR,
+    CATALOGUE_VARIANT_COLUMNS,
     VEHICLE_CATALOGUE,
 )
 from warehouse.contracts.vocabularies import CHEMISTRIES, CONSUMPTION_BASES, LIFE_CYCLE_STAGES, POWERTRAINS
@@ -558,9 +559,10 @@ STG_VEHICLES__CATALOGUE = replace(
     layer="staging",
     description=(
         "Curated catalogue of Chinese export car models with their type-approval specifications (seed "
-        "vehicle_catalogue); a missing battery size or consumption is 0, an empty text null."
+        "vehicle_catalogue); a missing battery size is 0, a consumption the powertrain cannot use 0, a BEV's missing "
+        "electricity estimated from its rated range (flagged in estimated_fields), an empty text null."
     ),
-    columns=tuple(column for column in VEHICLE_CATALOGUE.columns if column.name != "retrieved_date"),
+    columns=CATALOGUE_VARIANT_COLUMNS,
 )
 
 _WB = RAW_WORLDBANK_INDICATORS.column

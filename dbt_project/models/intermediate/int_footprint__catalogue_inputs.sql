@@ -17,6 +17,6 @@ select
     markets.market_code,
     years.registration_year,
     cast(null as double) as lifetime_km_override
-from {{ ref('stg_vehicles__catalogue') }} as catalogue
+from {{ ref('int_vehicles__catalogue') }} as catalogue
 cross join {{ ref('stg_parameters__markets') }} as markets
 cross join (select unnest({{ var('registration_years') }}) as registration_year) as years

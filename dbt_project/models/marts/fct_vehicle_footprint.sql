@@ -10,6 +10,6 @@ select
     catalogue.model,
     catalogue.estimated_fields as vehicle_estimated_fields
 from footprints
-inner join {{ ref('stg_vehicles__catalogue') }} as catalogue using (model_id)
+inner join {{ ref('int_vehicles__catalogue') }} as catalogue using (model_id)
 -- Rows in the contract's key order, so identical inputs publish identical Parquet bytes.
 order by model_id, market_code, registration_year
