@@ -52,7 +52,11 @@ _BATTERY_RANGE_COLUMNS = (
 )
 _RECONCILIATION_COLUMNS = (
     Column("reference_id", "string", "Stable id of the reference figure", pattern=r"^[a-z0-9_]+$"),
-    Column("metric", "string", "What is compared", allowed_values=("china_car_exports_units", "gdp_current_usd")),
+    Column("metric", "string", "What is compared: china_car_exports_units (Comtrade HS 8703, China to the world); "
+           "gdp_current_usd (World Bank); idn_car_wholesales_units (GAIKINDO model wholesales, every category); "
+           "idn_passenger_car_sales_units (carsales Indonesia, passenger cars)",
+           allowed_values=("china_car_exports_units", "gdp_current_usd", "idn_car_wholesales_units",
+                           "idn_passenger_car_sales_units")),
     Column("area_code", "string", "Area (ISO3, or WLD for the world)", pattern=r"^[A-Z]{3}$"),
     Column("year", "int64", "Year of the figure", unit="year", min_value=1990, max_value=2100),
     Column("reference_value", "float64", "The independent reference figure, in `unit`", min_value=0),

@@ -26,10 +26,42 @@ gdp as (
     where gdp_current_usd is not null
 ),
 
+-- Indonesia's wholesales as the GAIKINDO model rows sum them, every category (cars and commercial
+-- vehicles, as GAIKINDO's published annual total counts them).
+idn_wholesales as (
+    select
+        'idn_car_wholesales_units' as metric,
+        'IDN' as area_code,
+        year,
+        sum(wholesales) as loaded_value,
+        count(distinct month) as months_loaded,
+        string_agg(distinct source_sha256, ';' order by source_sha256) as source_sha256s
+    from {{ ref('stg_gaikindo__model_wholesales') }}
+    group by year
+),
+
+-- Indonesia's new passenger cars in the carsales series (extracted from GAIKINDO's reports).
+idn_passenger_sales as (
+    select
+        'idn_passenger_car_sales_units' as metric,
+        market_code as area_code,
+        year,
+        sum(new_car_sales) as loaded_value,
+        count(distinct month) as months_loaded,
+        string_agg(distinct source_sha256, ';' order by source_sha256) as source_sha256s
+    from {{ ref('stg_carsales__new_car_sales') }}
+    where market_code = 'IDN'
+    group by market_code, year
+),
+
 loaded as (
     select * from china_exports
     union all
     select * from gdp
+    union all
+    select * from idn_wholesales
+    union all
+    select * from idn_passenger_sales
 )
 
 select
