@@ -6,7 +6,7 @@ import csv
 import duckdb
 import pytest
 
-from orchestration.checks.standard_rules import data_quality_expectations
+from orchestration.checks.standard_rules import data_quality_expectations, registration_years
 from warehouse.paths import DBT_PROJECT_DIR
 from warehouse.quality.rules import BLOCKING, WARNING, QualitySettings
 
@@ -56,7 +56,10 @@ def test_footprint_dqr_is_the_emission_weighted_mean_over_inputs_above_five_perc
         assert coverage == pytest.approx(sum(share for share, _ in rated))
         assert dqr == pytest.approx(sum(share * score for share, score in rated) / sum(share for share, _ in rated))
         assert level == next(name for bound, name in levels if dqr <= bound)
-    assert len(footprints) == 308
+    # Every catalogue variant in every market and registration year, none dropped on the way.
+    variants, markets = (warehouse.sql(f"select count(*) from marts.{table}").fetchall()[0][0]
+                         for table in ("dim_vehicle_model", "dim_market"))
+    assert len(footprints) == variants * markets * len(registration_years()) > 6000
 
 
 def test_every_core_input_of_a_footprint_adds_up_to_its_total(warehouse):

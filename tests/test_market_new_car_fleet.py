@@ -10,7 +10,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from warehouse.contracts.fleet import CHINESE_BRAND_BASES, FOOTPRINT_BASES, GAIKINDO_PASSENGER_CATEGORIES
+from warehouse.contracts.fleet import CHINESE_BRAND_BASES, FOOTPRINT_BASES
+
+# GAIKINDO's passenger-car categories, as the reading of the data states them (stg_gaikindo__model_wholesales
+# decides is_passenger_car; the tests check it against this list).
+GAIKINDO_PASSENGER_CATEGORIES = ("SEDAN", "4X2", "4X4", "AFFORDABLE")
 from warehouse.contracts.registry import PUBLISHED_TABLES, contract_for
 
 FLEET = "marts.fct_market_new_car_fleet"
@@ -61,6 +65,9 @@ def test_indonesia_2024_is_the_carsales_sum_and_the_gaikindo_passenger_categorie
                                    f"where year = 2024 and category in ({categories})")
     # The passenger categories are what carsales counts; the commercial ones make GAIKINDO's 865,795.
     assert passenger == total
+    (flagged,) = _one(warehouse, "select sum(wholesales) from staging.stg_gaikindo__model_wholesales "
+                                 "where year = 2024 and is_passenger_car")
+    assert flagged == passenger
     (months,) = _one(warehouse, f"select min(months_reported) from {FLEET} where market_code = 'IDN' and year = 2024")
     assert months == 12
 

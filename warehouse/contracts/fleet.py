@@ -73,15 +73,10 @@ STG_PARAMETERS__MAKE_ORIGINS = TableContract(
     primary_key=_MAKE_ORIGIN_KEY,
 )
 
-# GAIKINDO categories counted as passenger cars (the rest, PICK UP, DOUBLE CABIN, TRUCK and BUS, are
-# commercial vehicles). Evidence: on the embedded snapshot these four categories' wholesales equal the
-# carsales Indonesia series (passenger cars, from GAIKINDO) to the unit in 2022, 2023 and 2024.
-GAIKINDO_PASSENGER_CATEGORIES = ("SEDAN", "4X2", "4X4", "AFFORDABLE")
-
 CHINESE_BRAND_BASES = {
-    "gaikindo_passenger_wholesales": "GAIKINDO model wholesales of the passenger categories ("
-                                     + ", ".join(GAIKINDO_PASSENGER_CATEGORIES) + "; AFFORDABLE = the LCGC "
-                                     "programme), by brand_corrected",
+    "gaikindo_passenger_wholesales": "GAIKINDO model wholesales of passenger cars (stg_gaikindo__model_wholesales"
+                                     ".is_passenger_car: SEDAN, 4X2, 4X4, AFFORDABLE = the LCGC programme), by "
+                                     "brand_corrected",
     "lta_registrations_by_make": "LTA new registrations by make (M03)",
     "brand_source_year_not_loaded": "the market's brand-level source has no rows for the year",
     "brand_source_year_incomplete": "the market's brand-level source covers fewer than 12 months of the year",

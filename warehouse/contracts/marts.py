@@ -139,13 +139,17 @@ FCT_VEHICLE_FOOTPRINT = TableContract(
     primary_key=("model_id", "market_code", "registration_year"),
 )
 
+# How fct_market_footprint weights its variants, finest grain first.
+WEIGHT_BASES = ("model_registrations", "make_fuel_registrations", "powertrain_mix", "china_exports", "unweighted")
+
 FCT_MARKET_FOOTPRINT = TableContract(
     name="fct_market_footprint",
     layer="marts",
     description=(
-        "Sales-weighted average footprint of the catalogue models by market x registration year x powertrain: "
-        "weighted by the market's registrations where it has them, else every model counts equally and the "
-        "volume is China's exports of that powertrain to the market (weight_basis says which)."
+        "Sales-weighted average footprint of the catalogue variants by market x registration year x powertrain, "
+        "weighted at the finest grain the market publishes: its registrations of the variants, else by make x "
+        "powertrain, else every variant counts equally and the volume is the market's sales of the powertrain or "
+        "China's exports of it to the market (weight_basis says which)."
     ),
     columns=(
         Column("market_code", "string", "Market (dim_market)", allowed_values=MARKET_CODES,
@@ -153,12 +157,15 @@ FCT_MARKET_FOOTPRINT = TableContract(
         Column("registration_year", "int64", "Year of first registration", unit="year", min_value=2015, max_value=2100),
         Column("powertrain", "string", "Powertrain class", allowed_values=POWERTRAINS),
         Column("weight_basis", "string",
-               "registrations (market registrations of catalogue models); china_exports (equal model weights, "
-               "volume = China's exports of the powertrain's HS subheadings); unweighted (no volume data)",
-               allowed_values=("registrations", "china_exports", "unweighted")),
-        Column("vehicle_count", "float64", "Registrations or export units behind the row; null when unweighted",
-               unit="vehicles", nullable=True, min_value=0),
-        Column("model_count", "int64", "Catalogue models averaged", unit="count", min_value=1),
+               "model_registrations (registrations or wholesales of the variants themselves: the registrations files, "
+               "Indonesia's GAIKINDO wholesales matched to variants); make_fuel_registrations (registrations by make x "
+               "powertrain shared equally among the make's variants: Singapore's LTA); powertrain_mix (equal variant "
+               "weights, volume = the market's new-car sales of the powertrain); china_exports (equal weights, volume = "
+               "China's exports of the powertrain's HS subheadings); unweighted (no volume data)",
+               allowed_values=WEIGHT_BASES),
+        Column("vehicle_count", "float64", "Registrations, sales or export units behind the row (weight_basis); null "
+               "when unweighted", unit="vehicles", nullable=True, min_value=0),
+        Column("model_count", "int64", "Catalogue variants averaged (with a weight above zero)", unit="count", min_value=1),
         *_stage_columns(),
         Column("lifetime_km", "float64", "Market lifetime distance", unit="km", min_value=1),
         METHODOLOGY_VERSION,
@@ -224,7 +231,7 @@ DIM_MARKET = TableContract(
     primary_key=("market_code",),
 )
 
-CATALOGUE_SOURCES = ("curated_seed", "open_ev_data")
+CATALOGUE_SOURCES = ("curated_seed", "open_ev_data", "market_built")
 
 DIM_VEHICLE_MODEL = replace(
     VEHICLE_CATALOGUE,
@@ -239,9 +246,11 @@ DIM_VEHICLE_MODEL = replace(
     ),
     columns=(
         *CATALOGUE_VARIANT_COLUMNS,
-        Column("catalogue_source", "string", "Source of the variant's identity (names, powertrain, countries)",
+        Column("catalogue_source", "string", "Source of the variant's identity (names, powertrain, countries); "
+               "market_built: a variant of another row (source_record_id) as assembled in a pilot market",
                allowed_values=CATALOGUE_SOURCES),
-        Column("source_record_id", "string", "The variant's record in that source (seed model_id, open-ev-data trim_id)"),
+        Column("source_record_id", "string", "The variant's record in that source (seed model_id, open-ev-data trim_id; "
+               "for market_built, the catalogue variant it is built from)"),
         Column("catalogue_sources", "string", "Semicolon-separated sources describing the variant (more than one when linked)"),
         Column("field_sources", "string", "Per field group (mass; battery: kWh and chemistry; consumption: basis, range, "
                "fuel, electricity, CO2) the source:record its values came from"),
@@ -268,6 +277,36 @@ DIM_VEHICLE_MODEL_EXCLUSION = TableContract(
         Column("source_url", "string", "First source the record cites", pattern=r"^https?://"),
     ),
     primary_key=("source", "source_record_id"),
+)
+
+FCT_REGISTRATION_MATCH = TableContract(
+    name="fct_registration_match",
+    layer="marts",
+    description=(
+        "Registered volume matched to priced catalogue variants by source x market x year x brand: Indonesia's "
+        "passenger-car wholesales by model variant (GAIKINDO; seed registration_variant_mapping) and Singapore's "
+        "registrations by make (LTA; seed registration_make_mapping), with the largest unmatched models: what to "
+        "map or source next."
+    ),
+    columns=(
+        Column("source", "string", "Registrations source", allowed_values=("gaikindo", "lta")),
+        Column("market_code", "string", "Market (dim_market)", allowed_values=MARKET_CODES,
+               references="dim_market.market_code"),
+        Column("year", "int64", "Calendar year", unit="year", min_value=2000, max_value=2100),
+        Column("brand", "string", "Brand or make as the source publishes it"),
+        Column("is_chinese_brand", "bool", "The brand belongs to a group headquartered in China (seed make_origins); "
+               "null where the seed does not list it", nullable=True),
+        Column("units", "float64", "Registered or wholesale units", unit="vehicles", min_value=0),
+        Column("matched_units", "float64", "Units matched to the same variant or the same model and battery",
+               unit="vehicles", min_value=0),
+        Column("matched_as_proxy_units", "float64", "Units matched to a proxy variant (same model, another engine or "
+               "gearbox)", unit="vehicles", min_value=0),
+        Column("unmatched_units", "float64", "Units without a priced variant", unit="vehicles", min_value=0),
+        Column("matched_share", "float64", "(matched + proxy) / units", unit="fraction", min_value=0, max_value=1),
+        Column("unmatched_models", "string", "The five largest unmatched models or make x powertrain, with their units",
+               nullable=True),
+    ),
+    primary_key=("source", "market_code", "year", "brand"),
 )
 
 DIM_EMISSION_FACTOR = TableContract(

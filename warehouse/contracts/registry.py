@@ -4,17 +4,21 @@
 Layers: ``raw`` (landed by connectors, one ``raw_<source>.py`` module each), ``parameters``
 (curated dbt seeds, ``seeds.py``; the data-quality seeds in ``quality.py``), ``staging`` (dbt
 staging models, ``staging.py``), ``marts`` (dbt facts and dimensions, ``marts.py``, ``ledger.py``,
-``quality.py``). This module only lists them: nothing imports it back.
+``quality.py``; the new-car fleet and the make origins: ``fleet.py``). This module only lists
+them: nothing imports it back.
 """
 
 from __future__ import annotations
 
+from warehouse.contracts.fleet import FLEET_CONTRACTS
 from warehouse.contracts.ledger import FCT_FOOTPRINT_COMPONENT
 from warehouse.contracts.marts import (
     DIM_EMISSION_FACTOR,
     DIM_MARKET,
     DIM_VEHICLE_MODEL,
+    DIM_VEHICLE_MODEL_EXCLUSION,
     FCT_EXPORT_EXPOSURE,
+    FCT_REGISTRATION_MATCH,
     FCT_MARKET_FOOTPRINT,
     FCT_VEHICLE_FOOTPRINT,
 )
@@ -33,11 +37,14 @@ from warehouse.contracts.raw_registrations import RAW_REGISTRATIONS_BY_MODEL_MON
 from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
 from warehouse.contracts.schema import TableContract
 from warehouse.contracts.seeds import (
+    CATALOGUE_VARIANT_LINKS,
     CONSUMPTION_UPLIFT,
     EMISSION_FACTORS,
     MARKET_LIFETIME,
     METHOD_PARAMETERS,
     PHEV_UTILITY_FACTOR,
+    REGISTRATION_MAKE_MAPPING,
+    REGISTRATION_VARIANT_MAPPING,
     VEHICLE_CATALOGUE,
 )
 from warehouse.contracts.staging import STAGING_CONTRACTS
@@ -60,6 +67,9 @@ CONTRACTS: dict[str, TableContract] = {
         RAW_WORLDBANK_INDICATORS,
         RAW_REGISTRATIONS_BY_MODEL_MONTH,
         VEHICLE_CATALOGUE,
+        CATALOGUE_VARIANT_LINKS,
+        REGISTRATION_VARIANT_MAPPING,
+        REGISTRATION_MAKE_MAPPING,
         EMISSION_FACTORS,
         METHOD_PARAMETERS,
         MARKET_LIFETIME,
@@ -71,9 +81,12 @@ CONTRACTS: dict[str, TableContract] = {
         FCT_EXPORT_EXPOSURE,
         DIM_MARKET,
         DIM_VEHICLE_MODEL,
+        DIM_VEHICLE_MODEL_EXCLUSION,
+        FCT_REGISTRATION_MATCH,
         DIM_EMISSION_FACTOR,
         *STAGING_CONTRACTS,
         *QUALITY_CONTRACTS,
+        *FLEET_CONTRACTS,
     )
 }
 
@@ -83,10 +96,13 @@ PUBLISHED_TABLES = (
     "fct_market_footprint",
     "fct_export_exposure",
     "dim_vehicle_model",
+    "dim_vehicle_model_exclusion",
+    "fct_registration_match",
     "dim_market",
     "dim_emission_factor",
     "fct_footprint_data_quality",
     "fct_footprint_input_quality",
+    "fct_market_new_car_fleet",
 )
 
 

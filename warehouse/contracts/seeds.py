@@ -88,6 +88,47 @@ CATALOGUE_VARIANT_LINKS = TableContract(
     primary_key=("source", "source_record_id"),
 )
 
+REGISTRATION_VARIANT_MAPPING = TableContract(
+    name="registration_variant_mapping",
+    layer="parameters",
+    description=(
+        "Reviewed mapping from a registrations source's model names (GAIKINDO brand / model / type, exactly as "
+        "published) to the catalogue variant they are priced as; rows of the source not listed stay unmatched "
+        "(fct_registration_match)."
+    ),
+    columns=(
+        Column("source", "string", "Registrations source", allowed_values=("gaikindo",)),
+        Column("brand", "string", "Brand as the source publishes it (GAIKINDO: brand_corrected)"),
+        Column("model", "string", "Model as published"),
+        Column("type", "string", "Type (trim) as published"),
+        Column("model_id", "string", "Catalogue variant (dim_vehicle_model; a CKD row becomes its market-built variant)",
+               pattern=r"^[a-z0-9_]+$", references="dim_vehicle_model.model_id"),
+        Column("match_kind", "string", "same_variant; same_model_and_battery (trim names differ, same pack or engine); "
+               "proxy (same model, another engine or gearbox)",
+               allowed_values=("same_variant", "same_model_and_battery", "proxy")),
+        Column("evidence", "string", "Why the names are that variant"),
+        Column("reviewed_date", "string", "Date the row was reviewed (ISO 8601)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    ),
+    primary_key=("source", "brand", "model", "type"),
+)
+
+REGISTRATION_MAKE_MAPPING = TableContract(
+    name="registration_make_mapping",
+    layer="parameters",
+    description=(
+        "Reviewed mapping from a registrations source's make names (LTA make) to the catalogue's make, for sources "
+        "whose finest grain is the make (fct_market_footprint weight_basis make_fuel_registrations)."
+    ),
+    columns=(
+        Column("source", "string", "Registrations source", allowed_values=("lta",)),
+        Column("make_as_published", "string", "Make as the source publishes it (LTA: make_normalised)"),
+        Column("catalogue_make", "string", "The catalogue's make (dim_vehicle_model.make)"),
+        Column("evidence", "string", "Why the names are one make"),
+        Column("reviewed_date", "string", "Date the row was reviewed (ISO 8601)", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    ),
+    primary_key=("source", "make_as_published", "catalogue_make"),
+)
+
 FACTOR_COLUMNS = (
     Column("description", "string", "What the value is"),
     Column("value", "float64", "The value, in `unit`"),

@@ -466,6 +466,8 @@ STG_GAIKINDO__MODEL_WHOLESALES = TableContract(
         _GAIKINDO("model"),
         _GAIKINDO("type"),
         _GAIKINDO("category"),
+        Column("is_passenger_car", "bool", "Passenger car: category SEDAN, 4X2, 4X4 or AFFORDABLE (PICK UP, DOUBLE CABIN, "
+               "TRUCK and BUS are commercial vehicles)"),
         _GAIKINDO("fuel_code"),
         _GAIKINDO("powertrain"),
         _CATALOGUE_POWERTRAIN,

@@ -3,10 +3,6 @@
     source covers the whole year; the average life-cycle footprint of that year's new cars of the
     powertrain (fct_market_footprint) and their life-cycle t CO2e. Every null says why in a basis
     column (warehouse/contracts/fleet.py lists the values). -#}
-{#- GAIKINDO categories that are passenger cars; PICK UP, DOUBLE CABIN, TRUCK and BUS are commercial
-    vehicles. On the embedded snapshot these four categories sum to the carsales Indonesia series
-    (passenger cars, extracted from GAIKINDO) to the unit in 2022-2024; fleet.py keeps the same list. -#}
-{%- set gaikindo_passenger_categories = ['SEDAN', '4X2', '4X4', 'AFFORDABLE'] -%}
 with sales as (
     select
         sales.market_code,
@@ -46,7 +42,7 @@ brand_rows as (
         wholesales as units,
         month
     from {{ ref('stg_gaikindo__model_wholesales') }}
-    where category in ({% for category in gaikindo_passenger_categories %}'{{ category }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    where is_passenger_car
     union all
     select
         market_code,

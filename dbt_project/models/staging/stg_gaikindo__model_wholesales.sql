@@ -18,6 +18,10 @@ select
     model,
     type,
     category,
+    -- Passenger cars: GAIKINDO's SEDAN, 4X2, 4X4 and AFFORDABLE (low-cost green car) categories; PICK UP,
+    -- DOUBLE CABIN, TRUCK and BUS are commercial vehicles. On the embedded snapshot the four sum to the
+    -- carsales Indonesia series (passenger cars, extracted from GAIKINDO) to the unit in 2022-2024.
+    coalesce(category in ('SEDAN', '4X2', '4X4', 'AFFORDABLE'), false) as is_passenger_car,
     fuel_code,
     powertrain,
     {{ catalogue_powertrain('powertrain') }} as catalogue_powertrain,
