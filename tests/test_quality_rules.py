@@ -117,19 +117,20 @@ def test_petrol_car_breaking_the_carbon_balance_is_quarantined_and_blocks(tmp_pa
 
 
 def test_missing_stage_fails_stage_completeness(tmp_path, refreshed_data_dir, capsys):
-    # No grid value at all for Thailand: the fuel production stage of every car charged there is missing.
+    # No grid value at all for Pakistan (a market no catalogue variant is built in): the fuel production
+    # stage of every car charged there is missing.
     data_dir, exit_code, output, before, after = _refresh_corrupted(
         tmp_path, refreshed_data_dir, capsys,
-        (EMBER_FILE, _ember(lambda record: None if record["entity_code"] == "THA" else record)),
-        (OWID_FILE, _owid_without("Thailand")))
+        (EMBER_FILE, _ember(lambda record: None if record["entity_code"] == "PAK" else record)),
+        (OWID_FILE, _owid_without("Pakistan")))
     # The ledger names what could not be priced (DQ-PRICED), the completeness rule the stage it leaves empty.
     _assert_failed_only(output, {"marts/fct_vehicle_footprint:stage_completeness",
                                  "marts/fct_footprint_component:priced_components"},
                         ("DQ-STAGES", "DQ-PRICED"), exit_code, before, after)
-    assert "fuel_production_kg_co2e" in output and "/ THA /" in output
-    assert "/ THA / 2024: charging_electricity:2024.." in output and "no factor was found" in output
+    assert "fuel_production_kg_co2e" in output and "/ PAK /" in output
+    assert "/ PAK / 2024: charging_electricity:2024.." in output and "no factor was found" in output
     withheld = _quarantined(data_dir, "fct_vehicle_footprint", "DQ-STAGES")
-    assert withheld and {row["market_code"] for row in withheld} == {"THA"}
+    assert withheld and {row["market_code"] for row in withheld} == {"PAK"}
 
 
 def _owid_only_an_old_value(country: str, year: int):
