@@ -88,15 +88,24 @@ def test_the_estimate_lands_near_the_published_consumption_where_a_linked_varian
         assert usable_kwh / range_km * 100 / efficiency == pytest.approx(published, rel=0.10), model_id
 
 
-def test_estimated_consumption_lowers_the_primary_data_of_its_electricity_input(warehouse):
-    flags = dict(_rows(warehouse, """
-        select vehicle.catalogue_source = 'open_ev_data', bool_or(quality.has_primary_activity_data)
+def test_estimated_consumption_lowers_the_quality_of_its_electricity_input_and_says_why(warehouse):
+    rows = _rows(warehouse, """
+        select vehicle.catalogue_source = 'open_ev_data' as estimated, bool_or(quality.has_primary_activity_data),
+               min(quality.precision), max(quality.precision), string_agg(distinct quality.estimated_activity_field, ';'),
+               avg(quality.dqr)
         from marts.fct_footprint_input_quality as quality
         join marts.dim_vehicle_model as vehicle using (model_id)
         where quality.input_id = 'electricity_supply' and vehicle.powertrain = 'BEV'
+          and quality.market_code = 'THA' and quality.registration_year = 2024
           and (vehicle.catalogue_source = 'open_ev_data' or vehicle.estimated_fields is null)
-        group by 1"""))
-    assert flags == {True: False, False: True}
+        group by 1""")
+    by_kind = {row[0]: row[1:] for row in rows}
+    primary, low, high, field, dqr = by_kind[True]
+    assert not primary and low >= 4 and field == "electricity_kwh_per_100km"
+    sourced_primary, sourced_low, sourced_high, sourced_field, sourced_dqr = by_kind[False]
+    assert sourced_primary and sourced_field is None and sourced_high < low
+    # Same market, year and grid factor: only the precision differs, so the DQR is worse by that.
+    assert dqr > sourced_dqr
 
 
 def test_variants_assembled_in_indonesia_carry_idn_and_price_production_at_its_grid(warehouse):

@@ -145,10 +145,15 @@ FCT_FOOTPRINT_INPUT_QUALITY = TableContract(
         Column("geographical_representativeness", "int64", "PEF GeR: 1 own country, 2 its region (EU27), 3 global or "
                "declared proxy, 4 another country, 5 an undeclared other country's grid", unit="score 1-5", **PEF_SCORE),
         Column("time_representativeness", "int64", "PEF TiR from years beyond validity", unit="score 1-5", **PEF_SCORE),
-        Column("precision", "int64", "PEF P from the dataset's confidence tag", unit="score 1-5", **PEF_SCORE),
+        Column("precision", "int64", "PEF P from the dataset's confidence tag; at best an estimate's where the activity "
+               "data are estimated (estimated_activity_field)", unit="score 1-5", **PEF_SCORE),
         Column("dqr", "float64", "(TeR + GeR + TiR + P) / 4", unit="score 1-5", min_value=1, max_value=5),
         Column("has_primary_activity_data", "bool",
                "The input's activity data are this vehicle's own (type-approval) values, not estimated"),
+        Column("estimated_activity_field", "string",
+               "The vehicle field the input's activity data come from, where it is estimated (its basis: "
+               "dim_vehicle_model.estimation_basis); the input's precision is then at best an estimate's (P of R)",
+               nullable=True),
     ),
     primary_key=("model_id", "market_code", "registration_year", "input_id"),
 )

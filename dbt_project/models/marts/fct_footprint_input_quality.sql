@@ -111,7 +111,9 @@ scored as (
         priced.registration_year - (priced.dataset_reference_year + scores.time_validity_years) as years_beyond_validity,
         priced.activity_field is not null
             and not list_contains(string_split(footprints.estimated_fields, ';'), priced.activity_field)
-            as has_primary_activity_data
+            as has_primary_activity_data,
+        case when list_contains(string_split(footprints.estimated_fields, ';'), priced.activity_field)
+            then priced.activity_field end as estimated_activity_field
     from priced
     inner join footprints using (model_id, market_code, registration_year)
     inner join {{ ref('stg_parameters__input_quality_scores') }} as scores using (input_id)
@@ -142,12 +144,19 @@ select
     technological_representativeness,
     geographical_representativeness,
     time_representativeness,
-    precision_score as precision,
+    precision,
     (technological_representativeness + geographical_representativeness + time_representativeness
-        + precision_score) / 4.0 as dqr,
-    has_primary_activity_data
+        + precision) / 4.0 as dqr,
+    has_primary_activity_data,
+    estimated_activity_field
 from (
-    select *, {{ time_representativeness_score('years_beyond_validity') }} as time_representativeness
+    select
+        *,
+        {{ time_representativeness_score('years_beyond_validity') }} as time_representativeness,
+        -- An input priced on an estimated activity value (e.g. a consumption estimated from a rated
+        -- range) is at best as precise as an estimate, whatever the precision of its factor.
+        case when estimated_activity_field is not null then greatest(precision_score, {{ precision_score("'R'") }})
+            else precision_score end as precision
     from scored
 )
 -- An input a car does not have (no battery, no fuel, no charging) is not rated; a missing value
