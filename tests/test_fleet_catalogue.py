@@ -188,3 +188,19 @@ def test_every_market_with_sales_data_is_weighted_by_its_sales(warehouse):
         [item for item in checked if item[1] not in ("model_registrations", "make_fuel_registrations", "powertrain_mix")]
     # Singapore's LTA make x fuel grain weights its 2023 BEVs (LTA ends in 2023-09).
     assert bases[("SGP", 2023, "BEV")] == "make_fuel_registrations"
+
+
+def test_an_unsplit_export_total_is_priced_at_the_destinations_sales_mix_and_labelled(warehouse):
+    (units, footprint, emissions, basis), = _rows(warehouse, """
+        select export_units, footprint_total_kg_co2e_per_vehicle, lifecycle_emissions_t_co2e, emissions_basis
+        from marts.fct_export_exposure where destination_iso3 = 'THA' and year = 2024 and powertrain = 'ALL'""")
+    (mix,), = _rows(warehouse, """
+        with sales as (
+            select catalogue_powertrain as powertrain, sum(new_car_sales) as units
+            from staging.stg_carsales__new_car_sales
+            where market_code = 'THA' and year = 2024 and catalogue_powertrain is not null group by 1)
+        select sum(sales.units * footprint.total_kg_co2e) / sum(sales.units)
+        from sales join marts.fct_market_footprint as footprint using (powertrain)
+        where footprint.market_code = 'THA' and footprint.registration_year = 2024""")
+    assert basis == "destination_powertrain_mix"
+    assert footprint == pytest.approx(mix) and emissions == pytest.approx(units * mix / 1000)

@@ -193,13 +193,16 @@ FCT_EXPORT_EXPOSURE = TableContract(
         Column("months_reported", "int64", "Months of the year with data", unit="months", min_value=1, max_value=12),
         Column("is_modelled_market", "bool", "The destination is one of the markets footprints are computed for"),
         Column("footprint_total_kg_co2e_per_vehicle", "float64",
-               "Average core-boundary footprint of the powertrain in the destination (fct_market_footprint)",
+               "Average core-boundary footprint of the powertrain in the destination (fct_market_footprint); of its "
+               "sales mix for an unsplit HS 8703 row",
                unit="kg CO2e/vehicle", nullable=True, min_value=0),
         Column("lifecycle_emissions_t_co2e", "float64", "export_units x footprint_total_kg_co2e_per_vehicle",
                unit="t CO2e", nullable=True, min_value=0),
         Column("emissions_basis", "string",
-               "market_average_<weight_basis> when estimated; else why not (destination_not_modelled, "
-               "powertrain_not_split, no_footprint_for_year)"),
+               "market_average_<weight_basis> when estimated from the powertrain's footprint; "
+               "destination_powertrain_mix for an HS 8703 total not split by powertrain, priced at the average "
+               "over the destination's own new-car sales mix (China's exports need not have it); else why not "
+               "(destination_not_modelled, powertrain_not_split: no mix, no_footprint_for_year)"),
         Column("methodology_version", "string", "Version of the footprint method", nullable=True),
         Column("source_sha256s", "string", "sha256 of the raw Comtrade answers summed"),
     ),
