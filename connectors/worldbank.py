@@ -1,10 +1,12 @@
-"""World Bank Indicators API v2: population, GDP and CO2 per capita of the target markets by year.
+"""World Bank Indicators API v2: population, GDP, CO2 per capita and the official exchange rate of the
+target markets by year.
 
 Live: ``GET {BASE_URL}/country/{codes ;-joined}/indicator/{indicator}?format=json&per_page=&page=&date=``,
 no key. Each answer is a two-element JSON list, ``[page metadata, records]``; the connector follows
 ``page=1..pages`` and keeps one ``RawFetch`` per page. Errors come back with HTTP 200 as
-``[{"message": [{"id", "key", "value"}]}]``; an empty result has ``null`` records. Offline: the
-recorded answers in the embedded snapshot (``source_id`` "worldbank"). Licence CC BY 4.0.
+``[{"message": [{"id", "key", "value"}]}]``; an empty result has ``null`` records. Every indicator
+is asked for the markets; the exchange rate also for the euro area (``EXTRA_COUNTRY_CODES``). Offline:
+the recorded answers in the embedded snapshot (``source_id`` "worldbank"). Licence CC BY 4.0.
 """
 
 import json
@@ -31,9 +33,15 @@ INDICATORS = {
     "SP.POP.TOTL": "persons",
     "NY.GDP.MKTP.CD": "current USD",
     "EN.GHG.CO2.PC.CE.AR5": "t CO2e per capita, excl. LULUCF",
+    "PA.NUS.FCRF": "LCU per US$",
 }
+EXCHANGE_RATE = "PA.NUS.FCRF"  # official exchange rate, local currency units per US$, period average
 # World Bank codes of the markets (seed markets, column worldbank_code: the ISO3 code, EUU for the EU)
 MARKET_COUNTRY_CODES = tuple(market.worldbank_code for market in MARKETS)
+# Codes an indicator is asked for beyond the markets. The euro's rate is published for the euro area
+# (EMU, API id XC), not for the EU (EUU has no exchange rate): euro amounts are converted at EMU's.
+EXTRA_COUNTRY_CODES = {EXCHANGE_RATE: ("EMU",)}
+FIRST_YEAR = 2015  # first year asked for; the last is the current year
 
 COLUMNS = (
     "indicator_id",
@@ -48,6 +56,11 @@ COLUMNS = (
 )
 PAGE_KEYS = ("page", "pages", "per_page", "total", "lastupdated")
 RECORD_KEYS = ("indicator", "country", "countryiso3code", "date", "value")
+
+
+def requested_codes(indicator: str) -> tuple[str, ...]:
+    """The country and aggregate codes ``indicator`` is requested for: the markets, then its extras."""
+    return MARKET_COUNTRY_CODES + EXTRA_COUNTRY_CODES.get(indicator, ())
 
 
 def fetch_live(
@@ -88,6 +101,15 @@ def fetch_live(
     if received != total:
         raise SourceError(SOURCE, f"{url}: page metadata announces {total} records, the pages held {received}")
     return fetches
+
+
+def fetch_all_live(session: requests.Session, start_year: int, end_year: int, base_url: str = BASE_URL) -> list[RawFetch]:
+    """Every page of every indicator of ``INDICATORS``, each for its ``requested_codes``."""
+    return [
+        fetch
+        for indicator in INDICATORS
+        for fetch in fetch_live(session, indicator, requested_codes(indicator), start_year, end_year, base_url=base_url)
+    ]
 
 
 def fetch_snapshot(snapshot: Snapshot) -> list[RawFetch]:

@@ -10,6 +10,7 @@ from connectors import worldbank
 from connectors.errors import SchemaDriftError, SourceError
 from connectors.http import HttpPolicy, build_session
 from connectors.snapshot import Snapshot
+from connectors.snapshot_builders import worldbank_exchange_rates
 from tests.local_http import scripted_server
 from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
 from warehouse.paths import DEFAULT_SNAPSHOT_DIR
@@ -18,6 +19,25 @@ SNAPSHOT = DEFAULT_SNAPSHOT_DIR / "worldbank"
 MEX_EMU = (SNAPSHOT / "wb_gdp_recorded_mex_emu.json").read_bytes()
 USA_2024 = (SNAPSHOT / "wb_gdp_usa_2024_single.json").read_bytes()
 ERROR_ENVELOPE = (SNAPSHOT / "wb_error_invalid_value.json").read_bytes()
+EXCHANGE_RATE_FILE = "worldbank/wb_pa_nus_fcrf_markets_2015_2025.json"
+EXCHANGE_RATES = (DEFAULT_SNAPSHOT_DIR / EXCHANGE_RATE_FILE).read_bytes()
+# PA.NUS.FCRF as printed in the WDI bulk CSV API_PA.NUS.FCRF_DS2_en_csv_v2_404139.csv (Last Updated
+# 2026-07-13), favourdavidemeka/nigeria-market-analysis@338825da02091afd3105d111ef747de9fd0296eb data-raw/,
+# read there cell by cell: local currency units per US$, period average.
+TRANSCRIBED_RATES = {
+    ("IDN", 2022): 14849.8539362105, ("IDN", 2023): 15236.8846620506, ("IDN", 2024): 15855.4482866711,
+    ("THA", 2022): 35.0613502144776, ("THA", 2023): 34.8021885808364, ("THA", 2024): 35.2935380808081,
+    ("SGP", 2022): 1.37866666666667, ("SGP", 2023): 1.34276666666667, ("SGP", 2024): 1.33623333333333,
+    ("HUN", 2022): 372.595833333333, ("HUN", 2023): 353.088333333333, ("HUN", 2024): 365.690833333333,
+    ("POL", 2022): 4.45775833333333, ("POL", 2023): 4.20366666666667, ("POL", 2024): 3.98078333333333,
+    ("CHN", 2022): 6.73715811237119, ("CHN", 2023): 7.08399842343631, ("CHN", 2024): 7.19749110789917,
+    ("ZAF", 2022): 16.3558534845, ("ZAF", 2023): 18.4502441785, ("ZAF", 2024): 18.3286575505,
+    ("PAK", 2022): 204.867187469982, ("PAK", 2023): 280.356111655149, ("PAK", 2024): 278.580716167563,
+    ("RUS", 2022): 68.4849416666667, ("RUS", 2023): 85.1620083333333, ("RUS", 2024): 92.5524,
+    ("EMU", 2022): 0.949623753156941, ("EMU", 2023): 0.924839558470698, ("EMU", 2024): 0.923889546117607,
+    ("USA", 2022): 1.0, ("USA", 2023): 1.0, ("USA", 2024): 1.0,
+    ("IDN", 2020): 14582.2034678177, ("EMU", 2021): 0.84549413889045, ("SGP", 2025): 1.30745,
+}
 FAST = HttpPolicy(connect_timeout_s=2, read_timeout_s=2, max_retries=3, backoff_factor_s=0.01, min_interval_s=0)
 JSON = {"Content-Type": "application/json;charset=utf-8"}
 
@@ -163,9 +183,10 @@ def test_snapshot_gives_the_recorded_values_and_skips_the_error_fixture():
     assert [fetch.parameters["snapshot_file"] for fetch in fetches] == [
         "worldbank/wb_gdp_recorded_mex_emu.json",
         "worldbank/wb_gdp_usa_2024_single.json",
+        EXCHANGE_RATE_FILE,
     ]
     assert all(fetch.mode == "snapshot" and fetch.source == "worldbank" for fetch in fetches)
-    mex_emu, usa = (worldbank.parse(fetch.content) for fetch in fetches)
+    mex_emu, usa, _ = (worldbank.parse(fetch.content) for fetch in fetches)
     assert usa.loc[0, "value"] == 29298013000000 and usa.loc[0, "year"] == 2024
     assert usa.loc[0, "country_iso3"] == "USA" and usa.loc[0, "value_unit"] == "current USD"
     not_classified = mex_emu[mex_emu["country_name"] == "Not classified"]
@@ -181,3 +202,64 @@ def test_snapshot_frames_satisfy_the_contract():
         frame["source_sha256"] = "a" * 64
         validated = schema.validate(frame)
         assert list(validated.columns) == RAW_WORLDBANK_INDICATORS.column_names
+
+
+def _empty_answer() -> bytes:
+    return b'[{"page":1,"pages":0,"per_page":1000,"total":0,"sourceid":"2","lastupdated":"2026-07-13"},null]'
+
+
+def test_the_exchange_rate_is_asked_for_the_markets_and_the_euro_area():
+    assert worldbank.INDICATORS["PA.NUS.FCRF"] == "LCU per US$"
+    assert worldbank.requested_codes("PA.NUS.FCRF") == worldbank.MARKET_COUNTRY_CODES + ("EMU",)
+    assert {"IDN", "THA", "SGP", "HUN", "POL", "CHN", "ZAF", "PAK", "RUS", "USA", "EUU"} <= set(worldbank.MARKET_COUNTRY_CODES)
+    # the euro area is added for the currency only: the other indicators stay with the markets
+    assert worldbank.requested_codes("SP.POP.TOTL") == worldbank.MARKET_COUNTRY_CODES
+
+
+def test_live_path_requests_every_indicator_and_parses_the_exchange_rate():
+    answers = {indicator: _empty_answer() for indicator in worldbank.INDICATORS}
+    answers["PA.NUS.FCRF"] = EXCHANGE_RATES
+    with scripted_server([(200, JSON, answers[indicator]) for indicator in worldbank.INDICATORS]) as (base_url, log):
+        fetches = worldbank.fetch_all_live(build_session(FAST), 2015, 2026, base_url=base_url)
+    paths = [urlsplit(path).path for path in log]
+    assert paths == [f"/country/{';'.join(worldbank.requested_codes(indicator))}/indicator/{indicator}"
+                     for indicator in worldbank.INDICATORS]
+    assert paths[-1] == "/country/CHN;IDN;THA;SGP;HUN;POL;ZAF;PAK;RUS;EUU;USA;EMU/indicator/PA.NUS.FCRF"
+    assert _query(log[-1]) == {"format": "json", "per_page": "1000", "page": "1", "date": "2015:2026"}
+    assert all(fetch.mode == "live" for fetch in fetches) and len(fetches) == len(worldbank.INDICATORS)
+    rates = worldbank.parse(fetches[-1].content)
+    assert set(rates["indicator_id"]) == {"PA.NUS.FCRF"} and set(rates["value_unit"]) == {"LCU per US$"}
+    indonesia_2024 = rates[(rates["country_iso3"] == "IDN") & (rates["year"] == 2024)]
+    assert indonesia_2024["value"].item() == 15855.4482866711
+    assert rates.loc[rates["country_iso3"] == "EMU", "country_wb_id"].unique().tolist() == ["XC"]
+
+
+def test_snapshot_lands_the_transcribed_exchange_rates():
+    fetch = next(fetch for fetch in worldbank.fetch_snapshot(Snapshot(DEFAULT_SNAPSHOT_DIR))
+                 if fetch.parameters["snapshot_file"] == EXCHANGE_RATE_FILE)
+    rates = worldbank.parse(fetch.content)
+    landed = {(row.country_iso3, row.year): row.value for row in rates.itertuples()}
+    for key, value in TRANSCRIBED_RATES.items():
+        assert landed[key] == value, key
+    assert set(rates["last_updated"]) == {"2026-07-13"} and set(rates["year"]) == set(range(2015, 2026))
+    # where the WDI file has no value the answer says null; nothing is filled in
+    assert landed[("RUS", 2025)] != landed[("RUS", 2025)]  # NaN
+    assert rates.loc[rates["country_iso3"] == "EUU", "value"].isna().all()
+    assert rates["value"].notna().sum() == 11 * 11 - 1  # 11 codes with values x 2015-2025, less RUS 2025
+
+
+def test_exchange_rate_answer_is_rebuilt_from_the_transcription_and_cites_it():
+    assert worldbank_exchange_rates.build(DEFAULT_SNAPSHOT_DIR) == EXCHANGE_RATES
+    snapshot = Snapshot(DEFAULT_SNAPSHOT_DIR)
+    entry = snapshot.entry(EXCHANGE_RATE_FILE)
+    codes = ";".join(worldbank.requested_codes("PA.NUS.FCRF"))
+    assert entry.url == (f"https://api.worldbank.org/v2/country/{codes}/indicator/PA.NUS.FCRF"
+                         "?format=json&per_page=1000&page=1&date=2015:2026")
+    assert entry.retrieved_date == "2026-12-02" and entry.licence == "CC BY 4.0"
+    assert entry.citation == "World Bank, World Development Indicators, PA.NUS.FCRF"
+    manifest = json.loads((DEFAULT_SNAPSHOT_DIR / "manifest.json").read_text())
+    trust = next(record["trust"] for record in manifest["files"] if record["path"] == EXCHANGE_RATE_FILE)
+    assert trust.startswith("V2 (second-hand): values transcribed from favourdavidemeka/nigeria-market-analysis@338825da")
+    excerpt = snapshot.entry(worldbank_exchange_rates.EXCERPT_FILE)
+    assert excerpt.source_id != worldbank.SOURCE  # the excerpt is the source of the answer, not an answer
+    snapshot.read(worldbank_exchange_rates.EXCERPT_FILE)  # its bytes match the manifest

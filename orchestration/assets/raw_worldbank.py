@@ -1,5 +1,5 @@
-"""Raw asset: World Bank indicators for market context (population, GDP, CO2 per capita) for the
-target markets, quarterly (WDI is revised several times a year)."""
+"""Raw asset: World Bank indicators for market context (population, GDP, CO2 per capita, official
+exchange rate) for the target markets, quarterly (WDI is revised several times a year)."""
 
 from datetime import date
 
@@ -12,7 +12,6 @@ from orchestration.resources import SourcesResource, WarehouseResource
 from warehouse.contracts.raw_worldbank import RAW_WORLDBANK_INDICATORS
 
 WORLDBANK_INDICATORS = RawTable(RAW_WORLDBANK_INDICATORS, worldbank.parse)
-FIRST_YEAR = 2015
 
 
 @asset(**raw_asset_kwargs(RAW_WORLDBANK_INDICATORS, worldbank.LICENCE, worldbank.BASE_URL, cadence="quarterly",
@@ -20,12 +19,8 @@ FIRST_YEAR = 2015
 def raw_worldbank__indicators(context: AssetExecutionContext, sources: ResourceParam[SourcesResource], warehouse: ResourceParam[WarehouseResource]):
     if sources.live:
         session = sources.session()
-        fetches = [
-            fetch
-            for indicator in worldbank.INDICATORS
-            for fetch in worldbank.fetch_live(session, indicator, worldbank.MARKET_COUNTRY_CODES, FIRST_YEAR, date.today().year,
-                                          base_url=sources.endpoint(worldbank.SOURCE, worldbank.BASE_URL))
-        ]
+        fetches = worldbank.fetch_all_live(session, worldbank.FIRST_YEAR, date.today().year,
+                                           base_url=sources.endpoint(worldbank.SOURCE, worldbank.BASE_URL))
     else:
         fetches = worldbank.fetch_snapshot(sources.snapshot())
     yield from land_raw_table(context, warehouse, WORLDBANK_INDICATORS, {UNPARTITIONED: fetches})

@@ -10,8 +10,9 @@ RAW_WORLDBANK_INDICATORS = TableContract(
     name="worldbank__indicators",
     layer="raw",
     description=(
-        "World Development Indicators (population, GDP in current USD, CO2 per capita) by country or "
-        "World Bank aggregate and year, from the World Bank Indicators API v2. CC BY 4.0."
+        "World Development Indicators (population, GDP in current USD, CO2 per capita, official exchange rate in "
+        "local currency units per US$) by country or World Bank aggregate and year, from the World Bank Indicators "
+        "API v2. CC BY 4.0."
     ),
     columns=(
         Column("indicator_id", "string", "World Bank indicator code (e.g. NY.GDP.MKTP.CD)", pattern=r"^[A-Z0-9_.]+$"),
@@ -23,7 +24,8 @@ RAW_WORLDBANK_INDICATORS = TableContract(
                nullable=True, pattern=r"^[A-Z]{3}$"),
         Column("year", "int64", "Calendar year of the observation", unit="year", min_value=1900, max_value=2100),
         Column("value", "float64", "Indicator value, in value_unit; null when the World Bank has no value", nullable=True),
-        Column("value_unit", "string", "Unit of value (from the connector's INDICATORS: persons, current USD, t CO2e per capita...)"),
+        Column("value_unit", "string", "Unit of value (from the connector's INDICATORS: persons, current USD, t CO2e per capita, "
+                                       "LCU per US$...)"),
         Column("last_updated", "string", "Date the World Bank last updated the indicator (page metadata lastupdated)",
                pattern=r"^\d{4}-\d{2}-\d{2}$"),
         SOURCE_SHA256,
