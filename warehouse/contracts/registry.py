@@ -4,14 +4,15 @@
 Layers: ``raw`` (landed by connectors, one ``raw_<source>.py`` module each), ``parameters``
 (curated dbt seeds, ``seeds.py``; the data-quality seeds in ``quality.py``), ``staging`` (dbt
 staging models, ``staging.py``), ``marts`` (dbt facts and dimensions, ``marts.py``, ``ledger.py``,
-``quality.py``; the new-car fleet and the make origins: ``fleet.py``). This module only lists
-them: nothing imports it back.
+``quality.py``; the new-car fleet and the make origins: ``fleet.py``; the market CO2 rules:
+``market_rules.py``). This module only lists them: nothing imports it back.
 """
 
 from __future__ import annotations
 
 from warehouse.contracts.fleet import FLEET_CONTRACTS
 from warehouse.contracts.ledger import FCT_FOOTPRINT_COMPONENT
+from warehouse.contracts.market_rules import MARKET_RULE_CONTRACTS
 from warehouse.contracts.marts import (
     DIM_EMISSION_FACTOR,
     DIM_MARKET,
@@ -87,6 +88,7 @@ CONTRACTS: dict[str, TableContract] = {
         *STAGING_CONTRACTS,
         *QUALITY_CONTRACTS,
         *FLEET_CONTRACTS,
+        *MARKET_RULE_CONTRACTS,
     )
 }
 
@@ -98,6 +100,8 @@ PUBLISHED_TABLES = (
     "dim_vehicle_model",
     "dim_vehicle_model_exclusion",
     "fct_registration_match",
+    "fct_market_rule_outcome",
+    "fct_market_rule_fleet",
     "dim_market",
     "dim_emission_factor",
     "fct_footprint_data_quality",

@@ -587,7 +587,7 @@ STG_WORLDBANK__MARKET_CONTEXT = TableContract(
                unit="t CO2e per capita", nullable=True, min_value=0),
         Column("official_exchange_rate_lcu_per_usd", "float64",
                "Official exchange rate, local currency units per US$, period average (PA.NUS.FCRF); the euro's "
-               "under the euro area (EMU); 1 for the USA", nullable=True, min_value=0),
+               "under the euro area (EMU); 1 for the USA", unit="LCU per US$", nullable=True, min_value=0),
         _source_sha256s("indicator answer"),
     ),
     primary_key=("country_wb_id", "year"),

@@ -12,5 +12,9 @@ UNITS = frozenset({
     "L/100 km", "kWh/100 km", "Wh/km", "mi/US gal", "kWh/kg", "Wh/kg", "kWh/kWh", "MJ/kWh", "MJ/kg", "kg/L",
     # emissions and emission factors
     "g CO2/km", "g CO2e/km", "g CO2e/kWh", "g CO2e/MJ", "kg CO2e/vehicle", "kg CO2e/kWh", "kg CO2e/kg",
-    "kg CO2e/L", "kg CO2/MJ", "kg CO2/TJ", "kg CH4/TJ", "kg N2O/TJ", "t CO2e", "t CO2e per capita",
+    "kg CO2e/L", "kg CO2/MJ", "kg CO2/TJ", "kg CH4/TJ", "kg N2O/TJ", "t CO2e", "t CO2e per capita", "g CO2/mile",
+    "g CO2/Wh",
+    # money: the currencies market rules state amounts in, rates of a price, and amounts per g/km
+    "EUR", "SGD", "THB", "ZAR", "IDR", "CNY", "PKR", "RUB", "HUF", "PLN", "LCU per US$",
+    "EUR per g CO2/km per vehicle", "ZAR per g CO2/km",
 })
