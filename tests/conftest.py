@@ -7,6 +7,7 @@ import shutil
 import hashlib
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.cli import main as greenbridge_main
@@ -27,6 +28,13 @@ def refreshed_data_dir(tmp_path_factory) -> Path:
     exit_code = greenbridge_main(["refresh", "--data-dir", str(data_dir)])
     assert exit_code == 0, "the offline refresh of the embedded snapshot failed"
     return data_dir
+
+
+@pytest.fixture(scope="module")
+def warehouse(refreshed_data_dir):
+    """A read-only connection to the session's refreshed warehouse, for the tests of one module."""
+    with duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
+        yield connection
 
 
 def copy_snapshot(target: Path) -> Path:

@@ -3,7 +3,6 @@ against hand computation from the seeds, and the rules' configurable thresholds.
 
 import csv
 
-import duckdb
 import pytest
 
 from orchestration.checks.standard_rules import data_quality_expectations, registration_years
@@ -14,13 +13,6 @@ from warehouse.quality.rules import BLOCKING, WARNING, QualitySettings
 def _seed(name: str, key: str) -> dict[str, dict]:
     with open(DBT_PROJECT_DIR / "seeds" / f"{name}.csv", newline="") as handle:
         return {row[key]: row for row in csv.DictReader(handle)}
-
-
-@pytest.fixture(scope="module")
-def warehouse(refreshed_data_dir):
-    connection = duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True)
-    yield connection
-    connection.close()
 
 
 @pytest.mark.parametrize("market, geographical", [("IDN", 4), ("HUN", 2), ("EU27", 1)])

@@ -4,17 +4,10 @@ consumption recomputed from its inputs and flagged), variants built in Indonesia
 grid in their production stage, GAIKINDO wholesales matched to variants with the unmatched volume
 reported, and market footprints weighted by what each market buys."""
 
-import duckdb
 import pytest
 
 from orchestration.checks.standard_rules import registration_years
 from warehouse.quality.rules import BEV_CONSUMPTION_KWH_PER_100KM
-
-
-@pytest.fixture(scope="module")
-def warehouse(refreshed_data_dir):
-    with duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
-        yield connection
 
 
 def _rows(connection, sql):

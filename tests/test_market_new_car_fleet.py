@@ -6,7 +6,6 @@ make the sources publish. The Indonesian reconciliation references (item 6) are 
 
 import math
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -21,12 +20,6 @@ FLEET = "marts.fct_market_new_car_fleet"
 # The footprint bases under which a row has a footprint; under every other the footprint is null.
 PRICED_BASES = {"market_footprint", "ice_as_catalogue_icev"}
 BRAND_SOURCE_BASES = {"gaikindo_passenger_wholesales", "lta_registrations_by_make"}
-
-
-@pytest.fixture(scope="module")
-def warehouse(refreshed_data_dir):
-    with duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
-        yield connection
 
 
 def _one(connection, sql):

@@ -5,14 +5,7 @@ local currency converts at the year's World Bank rate or says why not, a value d
 declared fuel use recomputes with the method's own combustion factor, and the EU fleet view prices
 its excess at EUR 95 per g/km per car."""
 
-import duckdb
 import pytest
-
-
-@pytest.fixture(scope="module")
-def warehouse(refreshed_data_dir):
-    with duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
-        yield connection
 
 
 def _rows(connection, sql):

@@ -14,12 +14,6 @@ from warehouse.contracts.vocabularies import CHEMISTRIES, POWERTRAINS
 CATALOGUE_POWERTRAIN_OF = {"diesel": "ICEV", "petrol": "ICEV", "hev": "HEV", "phev": "PHEV", "bev": "BEV", "other": None}
 
 
-@pytest.fixture(scope="module")
-def warehouse(refreshed_data_dir):
-    with duckdb.connect(str(refreshed_data_dir / "warehouse" / "greenbridge.duckdb"), read_only=True) as connection:
-        yield connection
-
-
 def _one(connection, sql):
     return connection.sql(sql).fetchall()[0]
 
