@@ -11,6 +11,7 @@ staging models, ``staging.py``), ``marts`` (dbt facts and dimensions, ``marts.py
 from __future__ import annotations
 
 from warehouse.contracts.fleet import FLEET_CONTRACTS
+from warehouse.contracts.front_runner import FCT_FRONT_RUNNER
 from warehouse.contracts.ledger import FCT_FOOTPRINT_COMPONENT
 from warehouse.contracts.market_rules import MARKET_RULE_CONTRACTS
 from warehouse.contracts.marts import (
@@ -89,6 +90,7 @@ CONTRACTS: dict[str, TableContract] = {
         *QUALITY_CONTRACTS,
         *FLEET_CONTRACTS,
         *MARKET_RULE_CONTRACTS,
+        FCT_FRONT_RUNNER,
     )
 }
 
@@ -107,6 +109,7 @@ PUBLISHED_TABLES = (
     "fct_footprint_data_quality",
     "fct_footprint_input_quality",
     "fct_market_new_car_fleet",
+    "fct_front_runner",
 )
 
 
