@@ -61,7 +61,8 @@ def test_a_publication_without_files_has_no_files_entry(tmp_path):
     assert "files" not in _current(tmp_path / "data")[1]
 
 
-@pytest.mark.parametrize("name", ["current", "versions", "_manifest.json", "tbl_a", "../escape", ".hidden"])
+@pytest.mark.parametrize("name", ["current", "versions", "_manifest.json", "tbl_a", "../escape", ".hidden",
+                                  "reports/../x", "a/b/c", "tbl_a/x.html", "versions/x", "/abs", "reports/.hidden"])
 def test_a_file_name_the_layout_or_a_table_holds_is_refused_before_anything_changes(tmp_path, name):
     data = tmp_path / "data"
     _publish(data, "run-1")
@@ -81,3 +82,36 @@ def test_a_file_that_is_not_a_regular_file_is_refused(tmp_path):
         with pytest.raises(ValueError, match="not a regular file"):
             _publish(data, "run-1", files={"reference.duckdb": source})
     assert not (data / "published" / "current").exists()
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def test_a_product_folder_is_published_behind_one_stable_link_and_replaced_whole(tmp_path):
+    """reports/<file> files: one stable link published/reports -> current/reports; a later publish
+    giving the folder again replaces it whole (a report no longer listed is gone); one not giving it
+    carries it."""
+    data = tmp_path / "data"
+    first = {"reports/a.html": _write(tmp_path / "1" / "a.html", b"report a"),
+             "reports/b.html": _write(tmp_path / "1" / "b.html", b"report b"),
+             "pact/footprints.json": _write(tmp_path / "1" / "f.json", b"[]")}
+    _publish(data, "run-1", files=first)
+    published = data / "published"
+    assert os.readlink(published / "reports") == "current/reports"
+    assert (published / "reports" / "a.html").read_bytes() == b"report a"
+    version, manifest = _current(data)
+    assert manifest["files"]["reports/a.html"]["sha256"] == hashlib.sha256(b"report a").hexdigest()
+    assert manifest["files"]["reports/a.html"]["path"] == "reports/a.html"
+
+    _publish(data, "run-2", files={"reports/c.html": _write(tmp_path / "2" / "c.html", b"report c")})
+    version, manifest = _current(data)
+    assert sorted(path.name for path in (published / "reports").iterdir()) == ["c.html"]
+    assert {name for name in manifest["files"] if name.startswith("reports/")} == {"reports/c.html"}
+    assert (published / "pact" / "footprints.json").read_bytes() == b"[]", "a folder not given is carried"
+    assert manifest["files"]["pact/footprints.json"]["run_id"] == "run-1"
+
+    _publish(data, "run-3")  # nothing given: everything carried
+    assert (published / "reports" / "c.html").read_bytes() == b"report c"

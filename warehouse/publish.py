@@ -9,9 +9,13 @@ Layout of ``<data>/published/`` (names in warehouse/paths.py)::
                                                 per other file (``files``) its path, sha256, bytes, ...
     versions/<version>/<file>                   other files published with the tables, e.g. the
                                                 calculator's reference.duckdb (``publish_tables(files=)``)
+    versions/<version>/<folder>/<file>          files of a product folder (reports/, front_runners/,
+                                                pact/): a folder given in a publish replaces the
+                                                current version's folder whole, one not given is carried
     current -> versions/<version>               the one pointer a publish switches
     <table> -> current/<table>                  stable BI paths, created once and left alone
     <file> -> current/<file>                    the same for the other files (greenbridge.duckdb, ...)
+    <folder> -> current/<folder>                and for each product folder
     _manifest.json -> current/_manifest.json
     .staging/                                   versions being built, temporary links
     .publish.lock                               held (filelock) for the whole of a publish
@@ -167,7 +171,12 @@ def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[Table
                 if name in file_entries:
                     raise ValueError(f"file {name!r}: the current version has a table of that name")
                 entries[name] = _carry(staging, name, layout.current / name / PART_FILE, current_manifest)
+                # A product folder given in this publish is this run's whole folder: none of the current
+            # version's files in it is carried (a report of a car no longer listed must go).
+            given_folders = {_stable_name(name) for name in file_entries if "/" in name}
             for name in sorted(_version_files(layout.current, current_manifest) - set(file_entries)):
+                if "/" in name and _stable_name(name) in given_folders:
+                    continue
                 file_entries[name] = _carry_file(staging, name, layout.current / name, current_manifest)
         _write_manifest(staging, version, run_id, published_at, sequence, entries, file_entries)
         fsync_tree(staging)
@@ -232,7 +241,7 @@ def _inspect(paths: DataPaths, publishing: set[str]) -> _Layout:
     legacy_tables: dict[str, Path] = {}
     names = publishing | legacy_names | (_version_tables(current) if current is not None else set())
     if current is not None:
-        names |= _version_files(current, _read_manifest(current))
+        names |= {_stable_name(name) for name in _version_files(current, _read_manifest(current))}
     for name in sorted(names):
         path = paths.published_table_dir(name)
         if not os.path.lexists(path):
@@ -302,9 +311,23 @@ def _is_table_name(name: str) -> bool:
     return bool(_NAME.match(name)) and name not in _NOT_TABLES
 
 
+def _stable_name(name: str) -> str:
+    """The entry of ``published/`` a file is reached through: itself, or its product folder."""
+    return name.split("/", 1)[0]
+
+
+def _is_file_name(name: str) -> bool:
+    """``<file>`` or ``<folder>/<file>``, each part a publication name."""
+    parts = name.split("/")
+    return len(parts) <= 2 and all(_NAME.match(part) for part in parts)
+
+
 def _check_file(name: str, source: Path, tables) -> None:
-    _check_name("file", name)
-    if name in _NOT_TABLES or name in (LEGACY_MANIFEST_FILE, PART_FILE) or name in tables:
+    if not _is_file_name(name):
+        raise ValueError(f"file {name!r} cannot name a file of the publication (<file> or <folder>/<file>; "
+                         "letters, digits, '_', '.', '-')")
+    top = _stable_name(name)
+    if top in _NOT_TABLES or top in (LEGACY_MANIFEST_FILE, PART_FILE) or top in tables:
         raise ValueError(f"file {name!r}: the name is taken by the publication layout or a table")
     if not _is_regular_file(source):
         raise ValueError(f"file {name!r}: {source} is not a regular file")
@@ -314,8 +337,8 @@ def _version_files(version: Path, manifest: dict) -> set[str]:
     """The other files a version's manifest describes and the version holds."""
     described = manifest.get("files")
     names = described if isinstance(described, dict) else {}
-    return {name for name in names if isinstance(name, str) and _NAME.match(name) and name not in _NOT_TABLES
-            and _is_regular_file(version / name)}
+    return {name for name in names if isinstance(name, str) and _is_file_name(name)
+            and _stable_name(name) not in _NOT_TABLES and _is_regular_file(version / name)}
 
 
 def _is_regular_file(path: Path) -> bool:
@@ -380,6 +403,7 @@ def _carry(folder: Path, name: str, source: Path, source_manifest: dict) -> dict
 def _place_file(folder: Path, name: str, source: Path) -> dict:
     """Hard-link (or copy) ``source`` to ``folder/name`` and describe it."""
     target = folder / name
+    target.parent.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
@@ -501,7 +525,8 @@ def _mib(size: int) -> str:
 
 def _ensure_stable_links(paths: DataPaths, names) -> None:
     """Create the missing stable links; an existing one was checked by ``_inspect`` and is left alone."""
-    for name, link in [(name, paths.published_table_dir(name)) for name in sorted(names)] + [(MANIFEST_FILE, paths.published_manifest)]:
+    stable = sorted({_stable_name(name) for name in names})
+    for name, link in [(name, paths.published_table_dir(name)) for name in stable] + [(MANIFEST_FILE, paths.published_manifest)]:
         if not os.path.lexists(link):
             _replace_with_symlink(paths, link, f"current/{name}")
 
