@@ -28,7 +28,9 @@ from warehouse.paths import DBT_PROJECT_DIR, REPO_ROOT
 
 FINGERPRINT_METADATA = "inputs_fingerprint"
 DBT_INPUTS = ("models", "macros", "seeds", "analyses", "tests")
-PYTHON_PACKAGES = ("connectors", "orchestration", "warehouse")
+PYTHON_PACKAGES = ("connectors", "orchestration", "warehouse", "products")
+# The products publish from templates and a JSON Schema beside their Python: every file counts.
+PRODUCT_FILES_DIR = "products"
 
 
 def source_digests(query: Callable[[str], list[tuple]], raw_tables: list[str]) -> dict[str, list[str]]:
@@ -49,7 +51,8 @@ def code_digest() -> str:
     per process: a code change means a new process)."""
     files = sorted([*(path for folder in DBT_INPUTS for path in (DBT_PROJECT_DIR / folder).rglob("*")),
                     DBT_PROJECT_DIR / "dbt_project.yml",
-                    *(path for package in PYTHON_PACKAGES for path in (REPO_ROOT / package).rglob("*.py"))])
+                    *(path for package in PYTHON_PACKAGES for path in (REPO_ROOT / package).rglob("*.py")),
+                    *(path for path in (REPO_ROOT / PRODUCT_FILES_DIR).rglob("*") if path.suffix != ".py")])
     digest = hashlib.sha256()
     for path in files:
         if path.is_file() and "__pycache__" not in path.parts:
