@@ -135,7 +135,14 @@ outcomes as (
             when consequence_kind = 'model_target' and band_on = 'footprint_ft2' then 'footprint_unknown_no_target'
             when consequence_kind = 'model_target' then null  -- decided below against the limit
             else band_id
-        end as band_outcome
+        end as band_outcome,
+        -- The consequence for this one car, in the rule's currency, where the rule and the catalogue fix it.
+        case
+            when consequence_kind = 'levy_per_unit_above' then amount * greatest(regulated_value - slope_origin, 0)
+            when consequence_kind in ('rebate_surcharge', 'subsidy') then amount
+            -- A band with no consequence (not eligible for a subsidy, below its battery size) pays nothing.
+            when consequence_kind = 'none' and rule_kind <> 'no_rule' then 0
+        end as consequence_local
     from matched
     left join nev
         on nev.rule_id = matched.rule_id and nev.registration_year = matched.registration_year
@@ -169,21 +176,10 @@ select
     outcomes.consequence_kind,
     outcomes.amount as consequence_rate,
     outcomes.amount_unit as consequence_rate_unit,
-    -- The consequence for this one car, in the rule's currency, where the rule and the catalogue fix it.
-    case
-        when outcomes.consequence_kind = 'levy_per_unit_above'
-            then outcomes.amount * greatest(outcomes.regulated_value - outcomes.slope_origin, 0)
-        when outcomes.consequence_kind in ('rebate_surcharge', 'subsidy') then outcomes.amount
-        -- A band with no consequence (not eligible for a subsidy, below its battery size) pays nothing.
-        when outcomes.consequence_kind = 'none' and outcomes.rule_kind <> 'no_rule' then 0
-    end as consequence_local,
+    outcomes.consequence_local,
     outcomes.currency,
-    case
-        when outcomes.consequence_kind = 'levy_per_unit_above'
-            then outcomes.amount * greatest(outcomes.regulated_value - outcomes.slope_origin, 0)
-        when outcomes.consequence_kind in ('rebate_surcharge', 'subsidy') then outcomes.amount
-        when outcomes.consequence_kind = 'none' and outcomes.rule_kind <> 'no_rule' then 0
-    end / case when outcomes.currency = 'USD' then 1 else exchange.lcu_per_usd end as consequence_usd,
+    outcomes.consequence_local / case when outcomes.currency = 'USD' then 1 else exchange.lcu_per_usd end
+        as consequence_usd,
     case when outcomes.currency <> 'USD' and outcomes.consequence_kind in ('levy_per_unit_above', 'rebate_surcharge',
                                                                           'subsidy', 'none')
         then exchange.year end as exchange_rate_year,
