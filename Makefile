@@ -7,7 +7,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test bench dagster docs-contracts clean crash-test
+.PHONY: install run test bench dagster docs-contracts clean crash-test pdf-engine
 
 $(TOOLS)/bin/uv:
 	@echo "uv not found: installing uv $(UV_VERSION) into $(TOOLS)/ from the package registry"
@@ -40,6 +40,13 @@ crash-test: install
 # never falls back to a temporary instance that would show no run.
 dagster: install
 	home="$$($(UV) run --frozen python -m orchestration.instance)" && DAGSTER_HOME="$$home" $(UV) run dagster dev -w workspace.yaml
+
+# The PDF of a report is headless Chromium's print of its HTML (products/browser.py): Debian's package,
+# installed as root (sudo when not root). The HTML and JSON reports need nothing of it.
+pdf-engine:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" -eq 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
 
 docs-contracts: install
 	$(UV) run python -m warehouse.contracts.dbt_properties
