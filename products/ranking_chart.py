@@ -59,7 +59,7 @@ def vehicle_name(row: Mapping) -> str:
 def _column_title(row: Mapping) -> str:
     status = ("front-runner" if row.get("is_front_runner")
               else "not eligible" if not row.get("is_eligible") else "eligible, not a front-runner")
-    return (f"{vehicle_name(row)} ({row.get('powertrain')}): {row['lifecycle_g_co2e_per_km']:.1f} g CO2e/km, "
+    return (f"{row.get('vehicle') or vehicle_name(row)} ({row.get('powertrain')}): {row['lifecycle_g_co2e_per_km']:.1f} g CO2e/km, "
             f"rank {row.get('rank_in_segment')} of {row.get('variants_in_segment')} in {row.get('segment')}; {status}")
 
 
