@@ -204,6 +204,9 @@ def test_command_writes_a_file_and_refuses_a_bad_selection(refreshed_data_dir, t
     assert written and {entry["marketCode"] for f in written for entry in f["extensions"][0]["data"]["markets"]} == {"IDN"}
     assert {f["companyName"] for f in written} == {"Greenbridge Test Motors"}
     capsys.readouterr()
+    assert run_export("--data-dir", str(refreshed_data_dir), "--market", "sgp", "--year", "2023") == 0  # stdout
+    printed = json.loads(capsys.readouterr().out)
+    assert printed and {entry["marketCode"] for f in printed for entry in f["extensions"][0]["data"]["markets"]} == {"SGP"}
     refused = tmp_path / "refused.json"
     assert run_export("--data-dir", str(refreshed_data_dir), "--market", "XYZ", "--out", str(refused)) == 2
     assert run_export("--data-dir", str(refreshed_data_dir), "--year", "1999", "--out", str(refused)) == 2
