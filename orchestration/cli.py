@@ -21,6 +21,10 @@ set: orchestration/instance.py), which ``make dagster`` opens, so they show in t
 computes one vehicle that is not in the catalogue with the same dbt method, against the reference
 data of the last publication; ``--specs FILE.jsonl|.csv|.parquet [--out FILE]`` computes a batch
 (orchestration/calculator/).
+
+``greenbridge report --model ID --market ISO3 --year YYYY [--format html,pdf,json]`` writes a vehicle's
+footprint report, and ``greenbridge export pact [--market ISO3] [--year YYYY] [--out FILE]`` the PACT
+ProductFootprints, both from the last publication (products/).
 """
 
 import argparse
@@ -72,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="with --specs: write the rows to this .jsonl, .csv or .parquet file (default: JSON lines on stdout)")
     footprint.add_argument("--data-dir", type=Path, default=None,
                            help=f"data root holding the publication (default: ./{DEFAULT_DATA_DIR})")
+    # The standard's products, from the last publication (products/).
+    from products.pact_command import add_pact_parser
+    from products.report_command import add_report_parser
+
+    add_report_parser(commands)
+    add_pact_parser(commands)
     return parser
 
 
@@ -359,6 +369,14 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration.calculator.command import footprint_command
 
         return footprint_command(args)
+    if args.command == "report":
+        from products.report_command import report_command
+
+        return report_command(args)
+    if args.command == "export":
+        from products.pact_command import export_command
+
+        return export_command(args)
     return EXIT_FAILED
 
 

@@ -10,10 +10,14 @@ calculator's reference (``reference.duckdb``: the compiled method and the relati
 ``greenbridge footprint`` computes against the last good publication without the warehouse, and
 what BI tools need beside the Parquet: the catalogue ``greenbridge.duckdb`` (one view per table,
 warehouse/bi_catalogue.py), the data dictionary from the contracts (``data_dictionary.parquet`` and
-``.md``, warehouse/data_dictionary.py) and the dbt docs site (``dbt_docs.html``, orchestration/dbt_docs.py).
+``.md``, warehouse/data_dictionary.py) and the dbt docs site (``dbt_docs.html``, orchestration/dbt_docs.py);
+and the standard's products built from the same tables (products/publication.py): the pilot markets'
+front-runner reports (``reports/``), a front-runner page per market (``front_runners/``) and the PACT
+exchange file (``pact/product_footprints.json``).
 """
 
 import tempfile
+import time
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, ResourceParam, TableColumn, TableSchema, multi_asset
@@ -24,6 +28,8 @@ from orchestration.calculator.reference import REFERENCE_FILE, build_reference, 
 from orchestration.checks.publication_gate import failed_error_checks
 from orchestration.incremental import FINGERPRINT_METADATA, inputs_fingerprint, raw_source_tables
 from orchestration.dbt_docs import DOCS_FILE, dbt_docs_page
+from products.naming import FRONT_RUNNERS_DIR, INDEX_FILE, PACT_DIR, PACT_FILE, REPORTS_DIR
+from products.publication import write_product_files
 from orchestration.stale_sources import FAILED_SOURCES_TAG, STALE_SOURCE_RULE, decode, judge
 from orchestration.resources import WAREHOUSE_POOL, WAREHOUSE_TAGS, WarehouseResource
 from warehouse.bi_catalogue import CATALOGUE_FILE, CatalogueView, write_catalogue
@@ -75,6 +81,13 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
         context.log.info(f"dbt docs: {'generated' if docs.generated else 'cached'} for manifest {docs.manifest_sha256[:12]}")
         with tempfile.TemporaryDirectory(prefix="greenbridge-bi-") as folder:
             files = {REFERENCE_FILE: reference.path, DOCS_FILE: docs.path, **write_bi_files(Path(folder))}
+            # The standard's products describe exactly this version's tables (products/publication.py).
+            started = time.monotonic()
+            products = write_product_files({name: table for name, (_, table) in tables.items()}, context.run_id,
+                                           Path(folder) / "products")
+            context.log.info(f"products: {len(products)} files (reports, front-runner pages, PACT) in "
+                             f"{time.monotonic() - started:.1f} s")
+            files.update(products)
             published = publish_tables(paths, context.run_id, tables, files=files)
     finally:
         discard(reference)
@@ -99,7 +112,9 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
 
 
 # Metadata key on every published table -> the file of its version the key names.
-BI_FILES_METADATA = {"bi_catalogue": CATALOGUE_FILE, "data_dictionary": MARKDOWN_FILE, "dbt_docs": DOCS_FILE}
+BI_FILES_METADATA = {"bi_catalogue": CATALOGUE_FILE, "data_dictionary": MARKDOWN_FILE, "dbt_docs": DOCS_FILE,
+                     "reports": f"{REPORTS_DIR}/{INDEX_FILE}", "front_runners": f"{FRONT_RUNNERS_DIR}/{INDEX_FILE}",
+                     "pact": f"{PACT_DIR}/{PACT_FILE}"}
 
 
 def write_bi_files(folder: Path) -> dict[str, Path]:
