@@ -13,7 +13,7 @@ marks and the battery hatching are paths, so a test can count stages by counting
 from __future__ import annotations
 
 import html
-import itertools
+import re
 from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
@@ -33,7 +33,9 @@ OTHER_COLOUR = "#9AA5B1"
 MARK_COLOUR = "#000000"
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif"
 
-_ids = itertools.count()  # unique pattern ids when several charts share a page
+# Element ids are fixed per chart kind (not counted) so a page renders the same bytes in every
+# process; a page holds one chart of each kind.
+STAGES_ID, MARKETS_ID, BATTERY_PATTERN_ID = "chart-stages", "chart-markets", "battery-hatch"
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:
@@ -55,8 +57,7 @@ def _attr(value: object) -> str:
     return repr(value) if isinstance(value, float) else escape(value)
 
 
-def _svg(width: int, height: int, title: str, description: str, body: list[str]) -> Markup:
-    chart_id = f"chart-{next(_ids)}"
+def _svg(chart_id: str, width: int, height: int, title: str, description: str, body: list[str]) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{chart_id}-title {chart_id}-desc" '
@@ -84,7 +85,7 @@ def stacked_stage_bar(stages: Sequence[Mapping], battery_kg_co2e: Mapping[str, f
     drawn = [stage for stage in stages if stage.get("kg_co2e") is not None]
     total = sum(stage["kg_co2e"] for stage in drawn)
     bar_x, bar_y, bar_h, plot_w = 8.0, 28.0, 44.0, width - 16.0
-    pattern = f"battery-hatch-{next(_ids)}"
+    pattern = BATTERY_PATTERN_ID
     body = [f'<defs><pattern id="{pattern}" width="6" height="6" patternUnits="userSpaceOnUse" '
             f'patternTransform="rotate(45)"><path d="M0 0V6" stroke="#000" stroke-width="2" stroke-opacity="0.55"/>'
             f'</pattern></defs>',
@@ -148,14 +149,29 @@ def stacked_stage_bar(stages: Sequence[Mapping], battery_kg_co2e: Mapping[str, f
     description = "; ".join(f"{stage['label']} {_fmt(stage.get('kg_co2e'))} kg CO2e" for stage in stages)
     if battery_total:
         description += f"; of which traction battery {_fmt(battery_total)} kg CO2e"
-    return _svg(width, int(y + 6), "Life-cycle emissions by stage", description, body)
+    return _svg(STAGES_ID, width, int(y + 6), "Life-cycle emissions by stage", description, body)
+
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def highlight_style(key: str) -> str:
+    """CSS that highlights ``key`` in a market chart drawn without ``highlight`` (a CSS fill
+    overrides the SVG fill attribute); empty for a key that is not a plain code."""
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        return ""
+    return (f'svg.chart rect.market[data-market="{key}"]{{fill:{HIGHLIGHT_COLOUR}}}'
+            f'svg.chart text[data-market="{key}"]{{font-weight:700}}')
 
 
 def market_comparison_bars(rows: Sequence[Mapping], highlight: str | None = None, unit: str = "g CO2e/km",
                            width: int = 760) -> Markup:
     """Horizontal bars, one per row (``key``, ``label``, ``value``; optional ``fleet_average`` and
     ``segment_best``), the ``highlight`` key drawn in colour and the others in grey. A row's fleet
-    average is a vertical black line across its bar, its segment best a diamond."""
+    average is a vertical black line across its bar, its segment best a diamond.
+
+    Bars and labels carry ``data-market``, so one chart drawn without ``highlight`` can be shared by
+    several pages, each highlighting its own key with ``highlight_style(key)``."""
     values = [value for row in rows for value in (row.get("value"), row.get("fleet_average"), row.get("segment_best"))
               if value is not None]
     top = max(values, default=1.0) * 1.08 or 1.0
@@ -182,9 +198,10 @@ def market_comparison_bars(rows: Sequence[Mapping], highlight: str | None = None
 
     for index, row in enumerate(rows):
         y = head + index * (bar_h + gap)
-        is_own = row.get("key") == highlight
+        is_own = highlight is not None and row.get("key") == highlight
+        key = _attr(row.get("key", ""))
         weight = ' font-weight="700"' if is_own else ""
-        body.append(f'<text x="{label_w - 8}" y="{y + 13}" font-size="12" text-anchor="end"{weight}>'
+        body.append(f'<text data-market="{key}" x="{label_w - 8}" y="{y + 13}" font-size="12" text-anchor="end"{weight}>'
                     f'{escape(row["label"])}</text>')
         value = row.get("value")
         if value is None:
@@ -196,10 +213,11 @@ def market_comparison_bars(rows: Sequence[Mapping], highlight: str | None = None
             tooltip += f"; fleet average {_fmt(row['fleet_average'], 1)}"
         if row.get("segment_best") is not None:
             tooltip += f"; segment best {_fmt(row['segment_best'], 1)}"
-        body.append(f'<rect class="market" data-market="{_attr(row.get("key", ""))}" data-value="{_attr(value)}" '
+        body.append(f'<rect class="market" data-market="{key}" data-value="{_attr(value)}" '
                     f'x="{label_w}" y="{y}" width="{scale(value) - label_w:.2f}" height="{bar_h}" fill="{colour}">'
                     f'<title>{escape(tooltip)}</title></rect>')
-        body.append(f'<text x="{scale(value) + 4:.2f}" y="{y + 13}" font-size="11"{weight}>{_fmt(value, 1)}</text>')
+        body.append(f'<text data-market="{key}" x="{scale(value) + 4:.2f}" y="{y + 13}" font-size="11"{weight}>'
+                    f'{_fmt(value, 1)}</text>')
         if row.get("fleet_average") is not None:
             ax = scale(row["fleet_average"])
             body.append(f'<path class="fleet-average" data-value="{_attr(row["fleet_average"])}" '
@@ -213,4 +231,4 @@ def market_comparison_bars(rows: Sequence[Mapping], highlight: str | None = None
         f"{row['label']} {_fmt(row.get('value'), 1)}"
         + (f" (fleet average {_fmt(row['fleet_average'], 1)})" if row.get("fleet_average") is not None else "")
         for row in rows)
-    return _svg(width, int(height), f"Life cycle of the model in each market, {unit}", description, body)
+    return _svg(MARKETS_ID, width, int(height), f"Life cycle of the model in each market, {unit}", description, body)

@@ -8,18 +8,21 @@ Exit codes: 0 written (the paths are printed, one a line); 1 no publication in t
 ``greenbridge refresh``), or no Chromium for a PDF (the message says how to install it), or
 Chromium failed; 2 a usage error, with one line naming the problem: an unknown format, a malformed
 market or year, a model/market/year without a footprint (with the near ids or the markets and
-years there are), a verification file that cannot be read or lacks a field.
+years there are), a verification file that cannot be read or lacks a field. The data dir defaults
+to ``$GREENBRIDGE_DATA_DIR`` or ``./data``, as for ``greenbridge footprint``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DATA_DIR_VARIABLE = "GREENBRIDGE_DATA_DIR"  # as orchestration/settings.py reads it for the other commands
 DEFAULT_FORMATS = "html,json,pdf"
 VERIFICATION_MAX_BYTES = 64 * 1024  # a verification statement is a few hundred bytes
 _MARKET = re.compile(r"[A-Z0-9]{2,8}")
@@ -44,7 +47,7 @@ def add_report_parser(commands: argparse._SubParsersAction) -> argparse.Argument
     report.add_argument("--verification", type=Path, default=None,
                         help="a third-party verification, a JSON file with verifier, date (YYYY-MM-DD) and statement")
     report.add_argument("--data-dir", type=Path, default=None,
-                        help=f"data root holding the publication (default: ./{DEFAULT_DATA_DIR})")
+                        help=f"data root holding the publication (default: ${DATA_DIR_VARIABLE} or ./{DEFAULT_DATA_DIR})")
     return report
 
 
@@ -65,7 +68,8 @@ def report_command(args: argparse.Namespace) -> int:
     try:
         if "pdf" in formats:
             find_chromium()  # before the publication is opened: nothing is written without it
-        with ProductSource.from_publication(args.data_dir or DEFAULT_DATA_DIR) as source:
+        data_dir = args.data_dir or Path(os.environ.get(DATA_DIR_VARIABLE, DEFAULT_DATA_DIR))
+        with ProductSource.from_publication(data_dir) as source:
             written = write_report(source, str(args.model).strip(), market, year, Path(args.out), formats,
                                    verification)
     except ReportNotFound as error:

@@ -77,15 +77,15 @@ def build_report_documents(source: ProductSource, keys: list[tuple[str, str, int
     if not keys:
         return []
     with _registered_keys(source, keys) as keys_table:
-        vehicles = _by_ordinal(source.rows(VEHICLES_SQL.format(keys=keys_table)))
+        vehicles = _grouped(source.rows(VEHICLES_SQL.format(keys=keys_table)))
         missing = [keys[ordinal] for ordinal in range(len(keys)) if ordinal not in vehicles]
         if missing:
             raise ReportNotFound(_not_found_message(source, missing))
-        quality = _by_ordinal(source.rows(DATA_QUALITY_SQL.format(keys=keys_table)))
+        quality = _grouped(source.rows(DATA_QUALITY_SQL.format(keys=keys_table)))
         inputs = _grouped(source.rows(INPUTS_SQL.format(keys=keys_table)))
         battery_end_of_life = _grouped(source.rows(BATTERY_END_OF_LIFE_SQL.format(keys=keys_table)))
         comparison = _grouped(source.rows(COMPARISON_SQL.format(keys=keys_table)))
-        front_runner = _by_ordinal(source.rows(FRONT_RUNNER_SQL.format(keys=keys_table)))
+        front_runner = _grouped(source.rows(FRONT_RUNNER_SQL.format(keys=keys_table)))
         rules = _grouped(source.rows(RULES_SQL.format(keys=keys_table)))
     factors = _factors(source, vehicles.values(), itertools.chain.from_iterable(inputs.values()))
     context = _PublicationContext.of(source)
@@ -247,10 +247,6 @@ def _normalised_key(key: Sequence) -> tuple[str, str, int]:
         raise ValueError(f"report key {key!r}: expected (model_id, market_code, registration_year)") from None
 
 
-def _by_ordinal(rows: list[dict]) -> dict[int, list[dict]]:
-    return _grouped(rows)
-
-
 def _grouped(rows: Iterable[dict]) -> dict[int, list[dict]]:
     grouped: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
@@ -280,7 +276,14 @@ def _not_found_message(source: ProductSource, missing: list[tuple[str, str, int]
 
 
 def _ids(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(";") if part.strip()]
+    """The parts of a semicolon-separated list (a new list: documents share no mutable part)."""
+    return list(_split_ids(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_ids(text: str) -> tuple[str, ...]:
+    # The same few dozen factor_ids strings recur in every report of a publication.
+    return tuple(part.strip() for part in text.split(";") if part.strip())
 
 
 def _factors(source: ProductSource, vehicles: Iterable[list[dict]], inputs: Iterable[dict]) -> dict[str, dict]:
@@ -302,8 +305,10 @@ def _factors(source: ProductSource, vehicles: Iterable[list[dict]], inputs: Iter
 
 def _factor(factors: Mapping[str, dict], factor_id: str) -> dict:
     """A cited factor as a report shows it; one the dimension lacks says so instead of vanishing."""
-    return factors.get(factor_id) or {
-        **dict.fromkeys(FACTOR_FIELDS), "factor_id": factor_id, "description": "not recorded in dim_emission_factor"}
+    found = factors.get(factor_id)
+    if found is not None:
+        return dict(found)  # a copy: documents share no mutable part
+    return {**dict.fromkeys(FACTOR_FIELDS), "factor_id": factor_id, "description": "not recorded in dim_emission_factor"}
 
 
 class _PublicationContext:

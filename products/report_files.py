@@ -4,14 +4,14 @@ index) and one report on demand for ``greenbridge report`` (``write_report``: HT
 the PDF being Chromium's print of the same HTML).
 
 ``write_report_files`` runs in every refresh's publication step, so it builds all documents with
-one set of queries (report_data.py) and renders them with the precompiled templates; the JSON is
-written compact (the C encoder; an indented dump takes several times longer).
+one set of queries (report_data.py) and renders them with the precompiled templates.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from products.report_html import render_report_html, render_report_index
 from products.source import ProductSource
 
 FORMATS = ("html", "json", "pdf")
+WRITER_THREADS = 2
 
 # The reports a publication carries: fct_front_runner's front-runners in the 2024 pilot markets, in
 # each market's latest registration year of fct_front_runner.
@@ -44,27 +45,39 @@ def published_report_keys(source: ProductSource) -> list[tuple[str, str, int]]:
 
 
 def report_json(document: dict) -> str:
-    """A document as the JSON file holds it (no NaN: the marts have none, and JSON has no NaN)."""
+    """A document as the JSON file holds it: compact (the C encoder; an indented dump takes several
+    times longer), UTF-8 text, no NaN (JSON has none)."""
     return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
 
 
 def write_report_files(source: ProductSource, folder: Path) -> list[Path]:
     """Write ``folder/reports/<stem>.html`` and ``.json`` for every published report key and
-    ``folder/reports/index.html``; return the paths written (each report's HTML then JSON, the index last)."""
+    ``folder/reports/index.html``; return the paths written (each report's HTML then JSON, the index last).
+
+    Two writer threads put the files on disk while the next report renders: a write releases the
+    GIL, and creating ~600 files costs a busy file system as much as rendering them."""
     reports_dir = Path(folder) / naming.REPORTS_DIR
     reports_dir.mkdir(parents=True, exist_ok=True)
     documents = build_report_documents(source, published_report_keys(source))
     written: list[Path] = []
-    for document in documents:
-        stem = document["identification"]["report_stem"]
-        html_file, json_file = reports_dir / f"{stem}.html", reports_dir / f"{stem}.json"
-        html_file.write_text(render_report_html(document), encoding="utf-8")
-        json_file.write_text(report_json(document), encoding="utf-8")
-        written += [html_file, json_file]
-    index = reports_dir / naming.INDEX_FILE
-    index.write_text(render_report_index(documents), encoding="utf-8")
-    written.append(index)
+    with ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="report-writer") as writers:
+        pending = []
+        for document in documents:
+            stem = document["identification"]["report_stem"]
+            html_file, json_file = reports_dir / f"{stem}.html", reports_dir / f"{stem}.json"
+            pending.append(writers.submit(_write, html_file, render_report_html(document)))
+            pending.append(writers.submit(_write, json_file, report_json(document)))
+            written += [html_file, json_file]
+        index = reports_dir / naming.INDEX_FILE
+        pending.append(writers.submit(_write, index, render_report_index(documents)))
+        written.append(index)
+        for future in pending:
+            future.result()  # the first failed write raises here, failing the publication
     return written
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
 
 
 def check_formats(formats: Sequence[str]) -> tuple[str, ...]:

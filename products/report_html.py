@@ -50,21 +50,18 @@ def render_report_html(document: Mapping) -> str:
     stage_chart = charts.stacked_stage_bar(results["stages"], battery_kg_co2e=battery_parts,
                                            battery_share=results["battery_share_of_core_total"])
     market = document["identification"]["market"]["code"]
-    comparison_chart = charts.market_comparison_bars(
-        [{"key": row["market_code"], "label": row["market_name"] or row["market_code"],
-          "value": row["total_g_co2e_per_km"], "fleet_average": row["market_fleet_average_g_co2e_per_km"],
-          "segment_best": row["segment_best_g_co2e_per_km"]} for row in document["comparison"]["markets"]],
-        highlight=market)
+    comparison_chart, market_rows = _comparison(tuple(tuple(row[field] for field in MARKET_FIELDS)
+                                                      for row in document["comparison"]["markets"]))
     factors = {factor["factor_id"]: factor for factor in document["factors"]}
     return _template(REPORT_TEMPLATE).render(
-        doc=document, stage_chart=stage_chart, comparison_chart=comparison_chart, factors=factors,
+        doc=document, stage_chart=stage_chart, comparison_chart=comparison_chart, market_rows=market_rows,
+        highlight_style=Markup(charts.highlight_style(market) + _row_highlight_style(market)), factors=factors,
         factor_rows=Markup("\n").join(_factor_row(*(factor.get(field) for field in FACTOR_ROW_FIELDS))
                                        for factor in document["factors"]),
         boundary_rows=_boundary_rows(tuple((stage["stage"], stage["label"], stage["description"], stage["in_core_boundary"])
                                            for stage in document["boundary"]["stages"])),
         lineage_table_rows=_lineage_table_rows(tuple((table["table"], table["sha256"])
                                                      for table in document["lineage"]["tables"])),
-        market_rows=Markup("\n".join(map(_market_row, document["comparison"]["markets"]))),
         input_rows=Markup("\n".join(map(_input_row, document["data_quality"]["inputs"]))),
         spec_json=json.dumps(document["lineage"]["reproduce"]["spec"], indent=2, ensure_ascii=False))
 
@@ -84,7 +81,7 @@ def _factor_row(factor_id, description, notes, value, unit, geography, reference
     shown_value = "–" if value is None else (f"{value:,.6g}" if isinstance(value, float) else f"{value:,}")
     return Markup(
         '<tr id="factor-{id}" data-factor="{id}"><td><code>{breakable}</code></td><td>{description}{notes}</td>'
-        '<td class="n">{value} {unit}</td><td>{geography}, {year}</td><td>{source}{url}</td><td>{confidence}</td></tr>'
+        '<td class="n wrap">{value} {unit}</td><td>{geography}, {year}</td><td>{source}{url}</td><td>{confidence}</td></tr>'
     ).format(id=factor_id, breakable=Markup(_breakable(factor_id)), description=description or "", notes=notes_html, value=shown_value, unit=unit or "",
              geography=geography or "–", year=reference_year or "–", source=source or "not recorded", url=url_html,
              confidence=_confidence(confidence))
@@ -110,13 +107,35 @@ def _lineage_table_rows(tables: tuple[tuple[str, str | None], ...]) -> Markup:
 # they are most of a report's interpolations, and f-strings with html.escape on the texts (numbers
 # are formatted here, so they hold nothing to escape) take a fraction of Jinja's time per value.
 
+MARKET_FIELDS = ("market_code", "market_name", "in_2024_pilot", "total_g_co2e_per_km",
+                 "total_all_stages_g_co2e_per_km", "market_fleet_average_g_co2e_per_km", "segment_best_g_co2e_per_km",
+                 "rank_in_segment", "variants_in_segment", "is_front_runner")
+
+
+@functools.lru_cache(maxsize=1024)
+def _comparison(markets: tuple[tuple, ...]) -> tuple[Markup, Markup]:
+    """The comparison chart and table of one model and year: the same in the report of each market
+    the model is published in (each page highlights its own market with CSS), so drawn once."""
+    rows = [dict(zip(MARKET_FIELDS, values)) for values in markets]
+    chart = charts.market_comparison_bars(
+        [{"key": row["market_code"], "label": row["market_name"] or row["market_code"],
+          "value": row["total_g_co2e_per_km"], "fleet_average": row["market_fleet_average_g_co2e_per_km"],
+          "segment_best": row["segment_best_g_co2e_per_km"]} for row in rows])
+    return chart, Markup("\n".join(map(_market_row, rows)))
+
+
+def _row_highlight_style(market: str) -> str:
+    if not charts.highlight_style(market):  # not a plain code: no rule built from it
+        return ""
+    return f'#market-comparison tr[data-market="{market}"] td{{font-weight:700;border-top:2px solid var(--ink)}}'
+
+
 def _market_row(row: Mapping) -> str:
     rank = (f"{row['rank_in_segment']} / {row['variants_in_segment']}" if row["rank_in_segment"] is not None
             else "not ranked")
-    own = ' class="total"' if row["is_report_market"] else ""
     pilot = ' <span class="muted">pilot</span>' if row["in_2024_pilot"] else ""
     return (
-        f'<tr data-market="{_e(row["market_code"])}"{own}>'
+        f'<tr data-market="{_e(row["market_code"])}">'
         f'<td>{_e(row["market_name"] or "")} ({_e(row["market_code"])}){pilot}</td>'
         f'<td class="n" data-value="{_raw(row["total_g_co2e_per_km"])}">{_number(row["total_g_co2e_per_km"], 1)}</td>'
         f'<td class="n">{_number(row["total_all_stages_g_co2e_per_km"], 1)}</td>'
@@ -135,16 +154,16 @@ def _input_row(row: Mapping) -> str:
              else f'{_percent(row["share_of_all_stages"])} <span class="muted">of all</span>')
     datasets = "<br>".join(f'<a href="#factor-{_e(factor_id)}"><code>{_breakable(factor_id)}</code></a>'
                            for factor_id in row["factor_ids"])
-    scores = "".join(f'<td class="n">{_number(row[field], 0, "–")}</td>' for field in (
+    scores = " ".join(_number(row[field], 0, "–") for field in (
         "technological_representativeness", "geographical_representativeness", "time_representativeness", "precision"))
     beside = "" if row["in_core_boundary"] else ' class="beside"'
     return (
         f'<tr data-input="{_e(row["input_id"])}"{beside}>'
         f'<td>{_e(_words(row["input_id"]))}{notes}</td><td>{_e(_words(row["stage"]))}</td>'
         f'<td class="n" data-value="{_raw(row["contribution_kg_co2e"])}">{_number(row["contribution_kg_co2e"], 0)}</td>'
-        f'<td class="n">{share}</td><td class="small">{datasets}</td>'
+        f'<td class="n wrap">{share}</td><td class="small">{datasets}</td>'
         f'<td>{_e(row["represented_area"] or "–")} / {_e(row["dataset_geography"] or "–")}</td>'
-        f'<td class="n">{_e(row["dataset_reference_year"] or "–")}</td>{scores}'
+        f'<td class="n">{_e(row["dataset_reference_year"] or "–")}</td><td class="n wrap">{scores}</td>'
         f'<td class="n" data-value="{_raw(row["dqr"])}">{_number(row["dqr"], 2)}</td></tr>')
 
 

@@ -282,6 +282,22 @@ def test_the_command_checks_the_verification_file(refreshed_data_dir, keys, tmp_
     assert json.loads((out / f"{stem}.json").read_text())["verification"]["status"] == "verified"
 
 
+def test_the_command_without_chromium_or_publication_fails_with_the_hint(refreshed_data_dir, keys, tmp_path,
+                                                                        capsys, monkeypatch):
+    import products.browser as browser
+
+    def no_chromium():
+        raise browser.ChromiumMissing(f"no Chromium on PATH: {browser.INSTALL_HINT}")
+
+    monkeypatch.setattr(browser, "find_chromium", no_chromium)
+    model_id, market, year = keys["BEV"]
+    out = tmp_path / "out"
+    assert report_command(_namespace(refreshed_data_dir, out, model_id, market, year, "html,pdf")) == 1
+    assert browser.INSTALL_HINT in capsys.readouterr().err and not out.exists()
+    assert report_command(_namespace(tmp_path / "empty", out, model_id, market, year, "html")) == 1
+    assert "greenbridge refresh" in capsys.readouterr().err
+
+
 # --- the files of a publication ---------------------------------------------------------------------
 
 def test_write_report_files_writes_every_pilot_front_runner_fast(source, warehouse, tmp_path, refreshed_data_dir):
