@@ -38,7 +38,7 @@ def add_report_parser(commands: argparse._SubParsersAction) -> argparse.Argument
 
     report = commands.add_parser(
         "report", help="carbon footprint report of one vehicle in a market and year (HTML, JSON, PDF)")
-    report.add_argument("--model", required=True, help="model id, e.g. byd_dolphin_2024 (dim_vehicle_model.model_id)")
+    report.add_argument("--model", required=True, help="model id, e.g. byd_dolphin_60kwh_2023 (dim_vehicle_model.model_id)")
     report.add_argument("--market", required=True, help="market code, e.g. THA, IDN, EU27")
     report.add_argument("--year", required=True, type=int, help="registration year, e.g. 2024")
     report.add_argument("--out", type=Path, default=Path("."), help="folder to write the report into (default: .)")
