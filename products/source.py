@@ -46,11 +46,15 @@ class ProductSource:
         self.publication = publication
 
     @classmethod
-    def from_tables(cls, tables: Mapping[str, pa.Table], run_id: str) -> "ProductSource":
+    def from_tables(cls, tables: Mapping[str, pa.Table], run_id: str, version: str | None = None,
+                    table_sha256: Mapping[str, str] | None = None) -> "ProductSource":
+        """Over a run's tables; ``version`` and ``table_sha256`` when the publication has written them
+        (warehouse/publish.py ``files_of_tables``), so the products cite the bytes published."""
         connection = duckdb.connect()
         for name, table in tables.items():
             connection.register(name, table)
-        return cls(connection, PublicationInfo(run_id=run_id, published_at=None, version=None))
+        return cls(connection, PublicationInfo(run_id=run_id, published_at=None, version=version,
+                                               table_sha256=dict(table_sha256 or {})))
 
     @classmethod
     def from_publication(cls, data_dir: str | Path) -> "ProductSource":

@@ -115,3 +115,21 @@ def test_a_product_folder_is_published_behind_one_stable_link_and_replaced_whole
 
     _publish(data, "run-3")  # nothing given: everything carried
     assert (published / "reports" / "c.html").read_bytes() == b"report c"
+
+
+def test_files_of_tables_see_the_written_tables_sha256_and_the_version(tmp_path):
+    """Products that cite their version's bytes: the callback gets each table's sha256 as the manifest
+    records it and the version's name, and its files are published in that version."""
+    data = tmp_path / "data"
+    seen = {}
+
+    def files_of_tables(table_sha256, version):
+        seen.update(table_sha256=dict(table_sha256), version=version)
+        return {"reports/lineage.txt": _write(tmp_path / "lineage.txt", table_sha256["tbl_a"].encode())}
+
+    publish_tables(DataPaths.at(data), "run-1", {"tbl_a": (CONTRACT, pa.table({"value": [1.0, 2.0]}))},
+                   files_of_tables=files_of_tables)
+    version, manifest = _current(data)
+    assert seen["version"] == version.name == "run-1"
+    assert seen["table_sha256"] == {"tbl_a": manifest["tables"]["tbl_a"]["sha256"]}
+    assert (version / "reports" / "lineage.txt").read_text() == manifest["tables"]["tbl_a"]["sha256"]

@@ -64,7 +64,7 @@ import re
 import shutil
 import stat
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -124,12 +124,17 @@ def conform_to_contract(contract: TableContract, table: pa.Table) -> pa.Table:
 
 
 def publish_tables(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]],
-                   files: Mapping[str, Path] | None = None) -> list[PublishedTable]:
+                   files: Mapping[str, Path] | None = None,
+                   files_of_tables: Callable[[Mapping[str, str], str], Mapping[str, Path]] | None = None
+                   ) -> list[PublishedTable]:
     """Publish ``tables`` as one new version and make it current; returns this run's tables.
 
     ``files`` (name -> a regular file) go into the same version beside the tables, switched in with
     them: each is hard-linked (or copied) to ``versions/<version>/<name>``, so the caller keeps and
-    removes its own file. A file of the current version not given again is carried, like a table."""
+    removes its own file. A file of the current version not given again is carried, like a table.
+    ``files_of_tables(table_sha256, version)`` is called once the tables are written, with each table's
+    sha256 and the version's name, and returns more files the same way: files that cite the exact
+    bytes of their version (the products' lineage)."""
     _check_name("run id", run_id)
     for name in tables:
         _check_table_name(name)
@@ -140,13 +145,13 @@ def publish_tables(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableC
     lock_path = paths.publication_lock_file
     try:
         with FileLock(str(lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600):
-            return _publish_locked(paths, run_id, tables, files)
+            return _publish_locked(paths, run_id, tables, files, files_of_tables)
     except Timeout as error:
         raise TimeoutError(f"another publish has held {lock_path} for more than {LOCK_TIMEOUT_S} s") from error
 
 
 def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[TableContract, pa.Table]],
-                    files: dict[str, Path]) -> list[PublishedTable]:
+                    files: dict[str, Path], files_of_tables=None) -> list[PublishedTable]:
     layout = _inspect(paths, set(tables))
     _clean_staging(paths)
     published_at = _now()
@@ -158,6 +163,13 @@ def _publish_locked(paths: DataPaths, run_id: str, tables: dict[str, tuple[Table
             name: {**_write_table(staging, name, conform_to_contract(contract, table)), "run_id": run_id, "published_at": published_at}
             for name, (contract, table) in tables.items()
         }
+        if files_of_tables is not None:
+            more = dict(files_of_tables({name: entry["sha256"] for name, entry in entries.items()}, version))
+            for name, source in more.items():
+                if name in files:
+                    raise ValueError(f"file {name!r} given twice (files and files_of_tables)")
+                _check_file(name, Path(source), tables)
+            files = {**files, **more}
         file_entries = {name: {**_place_file(staging, name, source), "run_id": run_id, "published_at": published_at}
                         for name, source in files.items()}
         if layout.legacy_tables or layout.legacy_manifest is not None:

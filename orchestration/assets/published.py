@@ -81,14 +81,18 @@ def published_parquet(context: AssetExecutionContext, warehouse: ResourceParam[W
         context.log.info(f"dbt docs: {'generated' if docs.generated else 'cached'} for manifest {docs.manifest_sha256[:12]}")
         with tempfile.TemporaryDirectory(prefix="greenbridge-bi-") as folder:
             files = {REFERENCE_FILE: reference.path, DOCS_FILE: docs.path, **write_bi_files(Path(folder))}
-            # The standard's products describe exactly this version's tables (products/publication.py).
-            started = time.monotonic()
-            products = write_product_files({name: table for name, (_, table) in tables.items()}, context.run_id,
-                                           Path(folder) / "products")
-            context.log.info(f"products: {len(products)} files (reports, front-runner pages, PACT) in "
-                             f"{time.monotonic() - started:.1f} s")
-            files.update(products)
-            published = publish_tables(paths, context.run_id, tables, files=files)
+            arrow_tables = {name: table for name, (_, table) in tables.items()}
+
+            def products(table_sha256, version):
+                # The standard's products describe exactly this version's tables and cite their bytes.
+                started = time.monotonic()
+                written = write_product_files(arrow_tables, context.run_id, Path(folder) / "products", version,
+                                              table_sha256)
+                context.log.info(f"products: {len(written)} files (reports, front-runner pages, PACT) in "
+                                 f"{time.monotonic() - started:.1f} s")
+                return written
+
+            published = publish_tables(paths, context.run_id, tables, files=files, files_of_tables=products)
     finally:
         discard(reference)
     for entry in published:
