@@ -266,6 +266,10 @@ def _execute(defs, runs, settings, log_path: Path, started: float, select, stric
               f"publication (run {unchanged_since[:8]}) was computed from; nothing rebuilt, the publication stands")
     print(f"  full log: {log_path}")
     print(f"  published Parquet: {settings.data_dir / 'published'}")
+    if (settings.data_dir / "published" / "reports").exists():
+        published = settings.data_dir / "published"
+        print(f"  footprint reports: {published / 'reports' / 'index.html'}; front-runners: "
+              f"{published / 'front_runners' / 'index.html'}; PACT: {published / 'pact' / 'product_footprints.json'}")
     if isolate and (failed_sources or contract_broken) and summary.published:
         return EXIT_PUBLISHED_STALE
     return EXIT_FAILED if summary.failed else EXIT_OK
