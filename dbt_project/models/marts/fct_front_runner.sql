@@ -69,6 +69,9 @@ variants as (
         and quality.registration_year = footprint.registration_year
     left join origins on origins.make_key = lower(vehicle.make)
     cross join parameters
+    -- A footprint with a stage missing has no total to rank: DQ-STAGES fails on it (and blocks the
+    -- publication); ranking it here would add a second failure for the same cause.
+    where footprint.total_g_co2e_per_km is not null and quality.dqr is not null
 ),
 
 ranked as (
