@@ -411,9 +411,12 @@ def version_problems(folder: Path) -> list[str]:
             problems.append(f"{name}: {entry['path']} described by the manifest is missing")
         elif path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
             problems.append(f"{name}: {entry['path']} does not match its manifest (size or sha256)")
-    undescribed = {entry.name for entry in folder.iterdir() if entry.is_dir()} - set(manifest.get("tables", {}))
+    # A folder is a table, or a product folder (reports/, ...) each of whose files the manifest describes.
+    tables, files = set(manifest.get("tables", {})), set(manifest.get("files") or {})
+    undescribed = {entry.name for entry in folder.iterdir() if entry.is_dir() and entry.name not in tables
+                   and not ({f"{entry.name}/{child.name}" for child in entry.iterdir()} <= files)}
     if undescribed:
-        problems.append(f"{name}: tables {sorted(undescribed)} not described by its manifest")
+        problems.append(f"{name}: folders {sorted(undescribed)} not described by its manifest")
     return problems
 
 
@@ -432,6 +435,10 @@ def publication_problems(paths: DataPaths, before: Publication) -> list[str]:
         link = paths.published_table_dir(table)
         if not link.is_symlink() or os.readlink(link) != f"current/{table}" or not (link / "part-0.parquet").is_file():
             problems.append(f"published/{table} does not resolve to current/{table}")
+    for product in sorted({name.split("/", 1)[0] for name in manifest.get("files", {}) if "/" in name}):
+        link = paths.published_dir / product
+        if not link.is_symlink() or os.readlink(link) != f"current/{product}" or not link.is_dir():
+            problems.append(f"published/{product} does not resolve to current/{product}")
     stable_manifest = paths.published_manifest
     if not stable_manifest.is_file() or stable_manifest.read_bytes() != (folder / MANIFEST_FILE).read_bytes():
         problems.append(f"published/{MANIFEST_FILE} does not resolve to the current manifest")
