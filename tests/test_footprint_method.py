@@ -116,6 +116,12 @@ def battery_manufacturing(seeds, grid, kwh: float, country: str, year: int) -> f
                   + seeds.p("battery_manufacturing_heat_mj_per_kwh") * seeds.f("ef_heat_natural_gas"))
 
 
+def battery_life_km(seeds, chemistry: str, kwh: float, real_world_kwh_per_100km: float) -> float:
+    """Distance a pack lasts: its cycle life x usable kWh over the electricity drawn per km (carculator)."""
+    return (seeds.p(f"battery_cycle_life_{chemistry}") * kwh * seeds.p("battery_depth_of_discharge")
+            / (real_world_kwh_per_100km / 100))
+
+
 def compute(data_dir: Path, spec: dict, market: str, year: int, lifetime_km: float | None = None) -> dict:
     return compute_footprint(FootprintRequest(parse_spec(spec), market, year, lifetime_km), DataPaths.at(data_dir))
 
@@ -156,7 +162,7 @@ def test_golden_petrol_car(refreshed_data_dir, seeds, grid):
         "end_of_life": mass * seeds.f("ef_vehicle_end_of_life"),
     }
     result = compute(refreshed_data_dir, PETROL, market, year)
-    assert result["lifetime_km"] == lifetime_km and result["methodology_version"] == "0.2.0"
+    assert result["lifetime_km"] == lifetime_km and result["methodology_version"] == "0.2.1"
     assert_matches(result, expected, seeds)
     # The carbon balance of the fuel-use stage: petrol 22-24.5 g CO2/km per L/100 km.
     assert 22 <= expected["fuel_use"] * 1000 / lifetime_km / real_world_l <= 24.5
@@ -170,7 +176,7 @@ def test_golden_bev(refreshed_data_dir, seeds, grid):
     battery_materials = kwh * seeds.f("ef_battery_materials_nmc622")
     battery_production = battery_manufacturing(seeds, grid, kwh, "CHN", year)
     real_world_kwh = consumption * float(seeds.uplift["uplift_wltp_bev_electricity"])
-    replacements = max(math.ceil(lifetime_km / seeds.p("battery_lifetime_km")) - 1, 0)
+    replacements = max(math.ceil(lifetime_km / battery_life_km(seeds, "nmc622", kwh, real_world_kwh)) - 1, 0)
     expected = {
         "raw_materials": glider_kg * seeds.glider_kg_per_kg + battery_materials,
         "production": assembly(seeds, grid, glider_kg, "CHN", year) + battery_production,
@@ -179,7 +185,8 @@ def test_golden_bev(refreshed_data_dir, seeds, grid):
         "fuel_use": 0.0,
         "maintenance": maintenance_common(seeds, lifetime_km, lifetime_years)
                        + replacements * (battery_materials + battery_production),
-        "end_of_life": glider_kg * seeds.f("ef_vehicle_end_of_life") + pack_kg * seeds.f("ef_battery_end_of_life"),
+        "end_of_life": glider_kg * seeds.f("ef_vehicle_end_of_life")
+                       + (1 + replacements) * pack_kg * seeds.f("ef_battery_end_of_life"),
     }
     assert_matches(compute(refreshed_data_dir, BEV, market, year), expected, seeds)
 
@@ -198,7 +205,7 @@ def test_golden_phev_splits_charge_depleting_and_sustaining(refreshed_data_dir, 
     battery_materials = kwh * seeds.f("ef_battery_materials_lfp")
     battery_production = battery_manufacturing(seeds, grid, kwh, "CHN", year)
     ttw, wtt = seeds.per_litre("petrol")
-    replacements = max(math.ceil(lifetime_km / seeds.p("battery_lifetime_km")) - 1, 0)
+    replacements = max(math.ceil(lifetime_km / battery_life_km(seeds, "lfp", kwh, real_world_kwh)) - 1, 0)
     expected = {
         "raw_materials": glider_kg * seeds.glider_kg_per_kg + battery_materials,
         "production": assembly(seeds, grid, glider_kg, "CHN", year) + battery_production,
@@ -209,7 +216,8 @@ def test_golden_phev_splits_charge_depleting_and_sustaining(refreshed_data_dir, 
         "fuel_use": lifetime_km / 100 * real_world_l * ttw,
         "maintenance": maintenance_common(seeds, lifetime_km, lifetime_years) + oil(seeds, lifetime_km)
                        + replacements * (battery_materials + battery_production),
-        "end_of_life": glider_kg * seeds.f("ef_vehicle_end_of_life") + pack_kg * seeds.f("ef_battery_end_of_life"),
+        "end_of_life": glider_kg * seeds.f("ef_vehicle_end_of_life")
+                       + (1 + replacements) * pack_kg * seeds.f("ef_battery_end_of_life"),
     }
     result = compute(refreshed_data_dir, PHEV, market, year)
     assert_matches(result, expected, seeds)
@@ -250,6 +258,19 @@ def test_doubling_lifetime_km_keeps_production_per_vehicle_and_halves_it_per_km(
     for stage in ("raw_materials", "production"):
         assert double["stages_kg"][stage] == pytest.approx(single["stages_kg"][stage], rel=RELATIVE)
         assert double["stages_g_per_km"][stage] == pytest.approx(single["stages_g_per_km"][stage] / 2, rel=RELATIVE)
+
+
+def test_a_pack_outlived_by_the_car_is_replaced_once_and_both_packs_reach_end_of_life(refreshed_data_dir, seeds, grid):
+    real_world_kwh = 16.9 * float(seeds.uplift["uplift_wltp_bev_electricity"])
+    life_km = battery_life_km(seeds, "nmc622", 67.2, real_world_kwh)
+    within, beyond = (compute(refreshed_data_dir, BEV, "IDN", 2024, lifetime_km=km) for km in (life_km * 0.99, life_km * 1.01))
+    pack_kg = 67.2 * 1000 / seeds.p("pack_wh_per_kg_nmc622")
+    battery_eol = pack_kg * seeds.f("ef_battery_end_of_life")
+    assert beyond["stages_kg"]["end_of_life"] - within["stages_kg"]["end_of_life"] == pytest.approx(battery_eol, rel=1e-6)
+    second_pack = 67.2 * seeds.f("ef_battery_materials_nmc622") + battery_manufacturing(seeds, grid, 67.2, "CHN", 2024)
+    # Tyres and lead-acid batteries are the same over both distances (18 tyre sets, the market's years).
+    assert beyond["stages_kg"]["maintenance"] - within["stages_kg"]["maintenance"] == pytest.approx(second_pack, rel=1e-6)
+    assert "battery_cycle_life_nmc622" in beyond["factor_ids"] and "battery_depth_of_discharge" in beyond["factor_ids"]
 
 
 def test_cli_prints_the_specified_json(refreshed_data_dir, tmp_path, capsys):

@@ -123,6 +123,10 @@ def stage_expectations(expected_rows: int):
     # Never silently zero: every car has materials, assembly and an energy supply (fuel use: above).
     for stage in ("raw_materials", "production", "fuel_production"):
         expectations.append(gxe.ExpectColumnValuesToBeBetween(column=f"{stage}_kg_co2e", min_value=0, strict_min=True))
+    # A plug-in car is charged: a PHEV or BEV drawing no electricity lost its consumption on the way in.
+    expectations.append(gxe.ExpectColumnValuesToBeBetween(
+        column="real_world_electricity_kwh_per_100km", min_value=0, strict_min=True,
+        row_condition='powertrain=="PHEV" or powertrain=="BEV"', condition_parser="pandas"))
     for column in ("battery_raw_materials_kg_co2e", "battery_production_kg_co2e"):
         expectations.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, strict_min=True,
                                                               row_condition='powertrain!="ICEV"', condition_parser="pandas"))

@@ -6,7 +6,7 @@ parameter) naming one fails its contract. Add a unit here, with its spelling, be
 
 UNITS = frozenset({
     # amounts and counts
-    "count", "rows", "vehicles", "persons", "months", "year", "years", "mm", "cm3", "km", "km/year", "kg", "L", "kWh", "MJ",
+    "count", "cycles", "rows", "vehicles", "persons", "months", "year", "years", "mm", "cm3", "km", "km/year", "kg", "L", "kWh", "MJ",
     "lb/vehicle", "USD", "%", "fraction", "fraction of distance", "multiplier", "score 1-5",
     # consumption and vehicle properties
     "L/100 km", "kWh/100 km", "Wh/km", "mi/US gal", "kWh/kg", "Wh/kg", "kWh/kWh", "MJ/kWh", "MJ/kg", "kg/L",

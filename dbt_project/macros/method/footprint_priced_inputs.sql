@@ -19,6 +19,8 @@ looked_up as (
         battery.materials_factor_id as battery_materials_factor_id,
         battery.materials_kg_co2e_per_kwh,
         battery.pack_parameter_id,
+        battery.cycle_life_parameter_id,
+        battery.cycle_life,
         case when {{ relation }}.battery_kwh = 0 then 0
             else {{ pack_mass_kg(relation ~ '.battery_kwh', 'battery.pack_wh_per_kg') }} end as battery_pack_mass_kg,
         -- The most specific composition there is: powertrain x segment, else powertrain, else any.
@@ -70,9 +72,17 @@ priced as (
         curb_mass_kg - battery_pack_mass_kg as glider_mass_kg,
         {{ over_distance('real_world_fuel_l_per_100km', 'lifetime_km') }} as lifetime_fuel_litres,
         {{ over_distance('real_world_electricity_kwh_per_100km', 'lifetime_km') }} as lifetime_electricity_kwh,
-        case when battery_kwh > 0
-            then greatest(ceil(lifetime_km / {{ parameter_value('battery_lifetime_km') }}) - 1, 0)
+        -- Replacements from cycle life (carculator): the pack lasts cycles x usable kWh of driving,
+        -- ceil(lifetime km / battery life km) - 1 more packs. A pack that is never charged from the
+        -- grid (an HEV's) is not cycled by charging and lasts the car.
+        case when battery_kwh > 0 and real_world_electricity_kwh_per_100km > 0
+            then greatest(ceil(lifetime_km / (
+                cycle_life * battery_kwh * {{ parameter_value('battery_depth_of_discharge') }}
+                / (real_world_electricity_kwh_per_100km / 100))) - 1, 0)
             else 0 end as traction_battery_replacements,
+        case when battery_kwh > 0 and real_world_electricity_kwh_per_100km > 0
+            then concat_ws(';', cycle_life_parameter_id, 'battery_depth_of_discharge') end
+            as battery_life_parameter_ids,
         -- Parameters every footprint's activities depend on, cited with the components they scale.
         concat_ws(';', lifetime_km_factor_id, nullif(consumption_factor_ids, '')) as distance_parameter_ids
     from looked_up

@@ -1,8 +1,9 @@
 {#-
   Stage maintenance (reported beside the core boundary): tyre sets beyond the first, lead-acid
   batteries beyond the first, engine oil changes of combustion engines, and traction battery
-  replacements (ceil(lifetime km / battery life km) - 1 packs, each priced like the first: its
-  materials and its manufacturing at the battery country's grid).
+  replacements (ceil(lifetime km / battery life km) - 1 packs, battery life km from the chemistry's
+  cycle life x usable kWh / kWh per km; each priced like the first: its materials and its
+  manufacturing at the battery country's grid; its end of life is booked in end_of_life).
 -#}
 {% macro stage_maintenance(relation) %}
 {%- set tyre_sets_replaced = "greatest(ceil(lifetime_km / " ~ parameter_value('tyre_lifetime_km') ~ ") - 1, 0)" -%}
@@ -26,14 +27,14 @@
     component('maintenance', "'traction_battery_replacement_materials'", 'maintenance',
               'traction_battery_replacements * battery_kwh', 'kWh',
               'battery_materials_factor_id', 'materials_kg_co2e_per_kwh', "'kg CO2e/kWh'",
-              "concat_ws(';', 'battery_lifetime_km', lifetime_km_factor_id)"),
+              "concat_ws(';', battery_life_parameter_ids, distance_parameter_ids)"),
     component('maintenance', "'traction_battery_replacement_manufacturing_electricity'", 'maintenance',
               "traction_battery_replacements * battery_kwh * " ~ parameter_value('battery_manufacturing_electricity_kwh_per_kwh'),
               'kWh', 'battery_grid_factor_id', grams_to_kg('battery_grid_g_per_kwh'), "'kg CO2e/kWh'",
-              "concat_ws(';', 'battery_manufacturing_electricity_kwh_per_kwh', 'battery_lifetime_km', lifetime_km_factor_id)"),
+              "concat_ws(';', 'battery_manufacturing_electricity_kwh_per_kwh', battery_life_parameter_ids, distance_parameter_ids)"),
     component('maintenance', "'traction_battery_replacement_manufacturing_heat'", 'maintenance',
               "traction_battery_replacements * battery_kwh * " ~ parameter_value('battery_manufacturing_heat_mj_per_kwh'),
               'MJ', "'ef_heat_natural_gas'", factor_value('ef_heat_natural_gas'), factor_unit('ef_heat_natural_gas'),
-              "concat_ws(';', 'battery_manufacturing_heat_mj_per_kwh', 'battery_lifetime_km', lifetime_km_factor_id)"),
+              "concat_ws(';', 'battery_manufacturing_heat_mj_per_kwh', battery_life_parameter_ids, distance_parameter_ids)"),
 ]) }}
 {% endmacro %}
