@@ -94,8 +94,8 @@ RULES: dict[str, Rule] = {rule.rule_id: rule for rule in (
          BLOCKING, "Greenbridge table contracts (warehouse/contracts)"),
     Rule("DQ-STAGES", "Completeness of stages",
          "Every footprint row has every stage of the core boundary, none null or silently zero; battery stages "
-         "and charging electricity "
-         "present for every xEV; every catalogue model has a row in every market and year",
+         "present for every xEV and charging electricity for every plug-in (PHEV, BEV); every catalogue model has "
+         "a row in every market and year",
          BLOCKING, "method-reference.md §5.6 item 1"),
     Rule("DQ-PRICED", "Every component priced",
          "Every component of every footprint's ledger (fct_footprint_component) whose activity is not zero has its "

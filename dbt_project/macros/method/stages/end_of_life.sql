@@ -12,6 +12,7 @@
     component('end_of_life', "'battery_end_of_life'", 'end_of_life',
               'battery_pack_mass_kg * (1 + traction_battery_replacements)', 'kg', "'ef_battery_end_of_life'",
               factor_value('ef_battery_end_of_life'), factor_unit('ef_battery_end_of_life'),
-              "case when battery_kwh > 0 then concat_ws(';', pack_parameter_id, battery_life_parameter_ids) end"),
+              "case when battery_kwh > 0 then concat_ws(';', pack_parameter_id, battery_life_parameter_ids, "
+              "case when battery_life_parameter_ids is not null then distance_parameter_ids end) end"),
 ]) }}
 {% endmacro %}
